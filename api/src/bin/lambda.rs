@@ -1,0 +1,34 @@
+//! AWS Lambda entry point: the API router over a real DynamoDB table named by `SHOUWANG_TABLE`.
+
+use std::sync::Arc;
+
+use api::clock::Clock;
+use api::config::Settings;
+use api::store::Store;
+use api::AppState;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_ansi(false)
+        .without_time()
+        .init();
+    let table = std::env::var("SHOUWANG_TABLE")
+        .map_err(|_| "SHOUWANG_TABLE must name the DynamoDB table")?;
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let settings = Settings {
+        table_name: table.clone(),
+        secure_cookies: true,
+        ..Settings::default()
+    };
+    let state = AppState {
+        store: Store::new(aws_sdk_dynamodb::Client::new(&config), &table),
+        settings: Arc::new(settings),
+        clock: Clock::system(),
+    };
+    lambda_http::run(api::lambda::app(state)).await
+}

@@ -1,0 +1,126 @@
+//! The local portal: `shouwang` serves the frontend and the API on the embedded engine.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use api::clock::Clock;
+use api::config::Settings;
+use api::local::{DataLocation, LocalOptions, LocalServer};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "shouwang",
+    about = "守望 Shouwang — care coordination for left-behind children"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the first admin in a real DynamoDB table (AWS credentials from the environment)
+    /// and print their one-time password.
+    BootstrapAws {
+        #[arg(long, env = "SHOUWANG_TABLE")]
+        table: String,
+    },
+}
+
+#[derive(clap::Args, Clone)]
+struct ServeArgs {
+    /// Where the data file lives.
+    #[arg(long, env = "SHOUWANG_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    #[arg(long, env = "SHOUWANG_HOST", default_value = "127.0.0.1")]
+    host: IpAddr,
+    #[arg(long, env = "SHOUWANG_PORT", default_value_t = 8080)]
+    port: u16,
+    /// The built frontend (index.html and the wasm bundle).
+    #[arg(long, env = "SHOUWANG_FRONTEND_DIR", default_value = "./dist")]
+    frontend_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,dynoxide=error")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::BootstrapAws { table }) => bootstrap_aws(&table).await,
+        None => serve(cli.serve).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let options = LocalOptions {
+        data: DataLocation::Dir(args.data_dir.clone()),
+        bind: SocketAddr::new(args.host, args.port),
+        frontend_dir: Some(args.frontend_dir.clone()),
+        initial_admin_password: std::env::var("SHOUWANG_INITIAL_ADMIN_PASSWORD").ok(),
+    };
+    let mut server = LocalServer::start(options, Settings::default(), Clock::system()).await?;
+    println!();
+    println!(
+        "守望 Shouwang is running at {}  (started in {} ms)",
+        server.url,
+        started.elapsed().as_millis()
+    );
+    println!("数据 Data: {}", args.data_dir.join("shouwang.db").display());
+    match &server.first_admin {
+        Some((username, password)) => {
+            println!();
+            println!("首次启动,已创建管理员账号 First start: an admin account was created.");
+            println!("  用户名 username: {username}");
+            println!("  密码 password:   {password}");
+            println!("  这个密码只显示这一次,请登录后立即修改。 It is shown only this once: sign in and change it.");
+        }
+        None => {
+            println!(
+                "请用已有账号登录。 Sign in with an existing account (the first admin is 'admin')."
+            );
+        }
+    }
+    if !args.frontend_dir.join("index.html").is_file() {
+        println!(
+            "注意 Note: no frontend at {}; run scripts/run to build it.",
+            args.frontend_dir.display()
+        );
+    }
+    println!("按 Ctrl-C 停止。 Press Ctrl-C to stop.");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = server.wait() => {}
+    }
+    server.stop().await;
+    Ok(())
+}
+
+async fn bootstrap_aws(table: &str) -> anyhow::Result<()> {
+    let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let state = api::AppState {
+        store: api::store::Store::new(aws_sdk_dynamodb::Client::new(&config), table),
+        settings: Arc::new(Settings {
+            table_name: table.to_string(),
+            ..Settings::default()
+        }),
+        clock: Clock::system(),
+    };
+    match api::accounts::bootstrap_admin(&state, None).await? {
+        Some((username, password)) => {
+            println!("Admin created. username: {username}  password: {password}");
+            println!("It is shown only this once: sign in and change it.");
+        }
+        None => println!("This table already has its first admin; nothing changed."),
+    }
+    Ok(())
+}

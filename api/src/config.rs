@@ -1,0 +1,42 @@
+use std::path::PathBuf;
+
+use chrono::Duration;
+
+/// Settings read once at start-up and shared by every request.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub table_name: String,
+    pub session_ttl: Duration,
+    pub invite_ttl: Duration,
+    pub max_failed_logins: u32,
+    pub lockout: Duration,
+    /// Mark cookies `Secure`: on behind HTTPS (Lambda), off on the loopback server.
+    pub secure_cookies: bool,
+    /// Largest accepted request body; larger ones get 413.
+    pub body_limit_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            table_name: "shouwang".to_string(),
+            session_ttl: Duration::hours(12),
+            invite_ttl: Duration::days(7),
+            max_failed_logins: 5,
+            lockout: Duration::minutes(15),
+            secure_cookies: false,
+            body_limit_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// Where the local binary keeps its data and finds the built frontend.
+#[derive(Debug, Clone)]
+pub struct LocalOptions {
+    pub data_dir: PathBuf,
+    pub host: std::net::IpAddr,
+    pub port: u16,
+    pub frontend_dir: Option<PathBuf>,
+    /// The first admin's password on a fresh data file; a random one is made when absent.
+    pub initial_admin_password: Option<String>,
+}

@@ -1,0 +1,71 @@
+//! The one place where failures become HTTP status codes and bilingual JSON bodies.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use shared::{ApiErrorBody, ErrorCode};
+
+use crate::AppError;
+
+#[derive(Debug)]
+pub struct HttpError {
+    pub status: StatusCode,
+    pub body: ApiErrorBody,
+}
+
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::MalformedJson | ErrorCode::InvalidBody => StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidInput => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden | ErrorCode::AccountPending | ErrorCode::AccountDisabled => {
+            StatusCode::FORBIDDEN
+        }
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::AccountLocked => StatusCode::LOCKED,
+        ErrorCode::InviteInvalid => StatusCode::BAD_REQUEST,
+        ErrorCode::UsernameTaken | ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl HttpError {
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            status: status_of(code),
+            body: ApiErrorBody::new(code),
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.body.detail = Some(detail.into());
+        self
+    }
+}
+
+impl From<AppError> for HttpError {
+    fn from(error: AppError) -> Self {
+        let code = error.code();
+        if code == ErrorCode::Internal || code == ErrorCode::StoreUnavailable {
+            // Error text only: store errors carry codes and messages, never request bodies.
+            tracing::error!(error = %error, "request failed");
+        }
+        let mut http = HttpError::new(code);
+        if let AppError::Invalid(fields) = error {
+            http.body.fields = fields;
+        }
+        http
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+pub type HttpResult<T> = Result<T, HttpError>;

@@ -1,0 +1,353 @@
+//! Every endpoint, once: method, path, who may call it, handler.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::handler::Handler;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, MethodFilter, MethodRouter};
+use axum::{middleware, Extension, Json, Router};
+use serde::Deserialize;
+use shared::api::{
+    ActivateRequest, ActivateResponse, AuditAction, AuditEntry, ChangePasswordRequest,
+    CreateUserRequest, CreateUserResponse, HealthResponse, LoginRequest, Me, Page,
+    RegisterVolunteerRequest, UserStatus, UserSummary, VillageOption,
+};
+use shared::{ErrorCode, Role};
+
+use super::access::{guard, Access, EndpointSpec, SESSION_COOKIE};
+use super::error::{HttpError, HttpResult};
+use super::extract::{ClientSource, JsonBody, QueryArgs};
+use crate::accounts::{self, CurrentUser};
+use crate::store::audit::AuditFilter;
+use crate::AppState;
+
+const ADMIN: Access = Access::Roles(&[Role::Admin]);
+
+struct Routes {
+    specs: Vec<EndpointSpec>,
+    paths: BTreeMap<&'static str, MethodRouter<AppState>>,
+}
+
+impl Routes {
+    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let route = axum::routing::on(filter, handler).layer(middleware::from_fn(
+            move |request: axum::extract::Request, next: middleware::Next| {
+                guard(access, request, next)
+            },
+        ));
+        let merged = match self.paths.remove(path) {
+            Some(existing) => existing.merge(route),
+            None => route,
+        };
+        self.paths.insert(path, merged);
+        self.specs.push(EndpointSpec {
+            method,
+            path,
+            access,
+        });
+        self
+    }
+}
+
+fn routes() -> Routes {
+    Routes {
+        specs: Vec::new(),
+        paths: BTreeMap::new(),
+    }
+    .add(Method::GET, "/api/health", Access::Public, health)
+    .add(Method::POST, "/api/auth/login", Access::Public, login)
+    .add(Method::POST, "/api/auth/logout", Access::AnyUser, logout)
+    .add(Method::GET, "/api/auth/me", Access::AnyUser, me)
+    .add(
+        Method::POST,
+        "/api/auth/password",
+        Access::AnyUser,
+        change_password,
+    )
+    .add(Method::POST, "/api/auth/activate", Access::Public, activate)
+    .add(Method::POST, "/api/auth/register", Access::Public, register)
+    .add(Method::GET, "/api/users", ADMIN, list_users)
+    .add(Method::POST, "/api/users", ADMIN, create_user)
+    .add(Method::POST, "/api/users/{id}/approve", ADMIN, approve_user)
+    .add(Method::POST, "/api/users/{id}/disable", ADMIN, disable_user)
+    .add(Method::GET, "/api/audit", ADMIN, list_audit)
+    .add(
+        Method::GET,
+        "/api/divisions/villages",
+        Access::AnyUser,
+        villages,
+    )
+}
+
+/// Every endpoint with the roles it admits; the authorization tests walk this list.
+pub fn catalog() -> Vec<EndpointSpec> {
+    routes().specs
+}
+
+pub(super) fn build(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (path, route) in routes().paths {
+        router = router.route(path, route);
+    }
+    router
+        .route("/api/{*rest}", any(unknown_endpoint))
+        .route("/api", any(unknown_endpoint))
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state.clone())
+        .layer(Extension(state))
+}
+
+async fn unknown_endpoint() -> HttpError {
+    HttpError::new(ErrorCode::NotFound)
+}
+
+async fn method_not_allowed() -> HttpError {
+    HttpError::new(ErrorCode::MethodNotAllowed)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(HealthResponse {
+            status: "ok".into(),
+            store: "ok".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        })
+        .into_response(),
+        Err(error) => HttpError::from(crate::AppError::from(error)).into_response(),
+    }
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age_seconds: i64) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/api; Max-Age={max_age_seconds}{secure}"
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<LoginRequest>,
+) -> HttpResult<(HeaderMap, Json<Me>)> {
+    let session = accounts::login(&state, &request, source).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        session_cookie(
+            &state,
+            &session.token,
+            state.settings.session_ttl.num_seconds(),
+        ),
+    );
+    Ok((headers, Json(session.me)))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+) -> HttpResult<(StatusCode, HeaderMap)> {
+    accounts::logout(&state, &user, source).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, session_cookie(&state, "", 0));
+    Ok((StatusCode::NO_CONTENT, headers))
+}
+
+async fn me(user: CurrentUser) -> Json<Me> {
+    Json(user.me())
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<ChangePasswordRequest>,
+) -> HttpResult<StatusCode> {
+    accounts::change_password(&state, &user, &request, source).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn activate(
+    State(state): State<AppState>,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<ActivateRequest>,
+) -> HttpResult<Json<ActivateResponse>> {
+    let username = accounts::activate(&state, &request, source).await?;
+    Ok(Json(ActivateResponse { username }))
+}
+
+async fn register(
+    State(state): State<AppState>,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<RegisterVolunteerRequest>,
+) -> HttpResult<(StatusCode, Json<UserSummary>)> {
+    let user = accounts::register_volunteer(&state, &request, source).await?;
+    Ok((StatusCode::CREATED, Json(user)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListUsersArgs {
+    status: Option<UserStatus>,
+    cursor: Option<String>,
+}
+
+const PAGE_SIZE: i32 = 50;
+
+fn bad_cursor() -> HttpError {
+    HttpError::new(ErrorCode::InvalidBody)
+        .with_detail("cursor is not valid; start from the first page")
+}
+
+async fn list_users(
+    State(state): State<AppState>,
+    QueryArgs(args): QueryArgs<ListUsersArgs>,
+) -> HttpResult<Json<Page<UserSummary>>> {
+    let page = state
+        .store
+        .list_users(args.status, args.cursor.as_deref(), PAGE_SIZE)
+        .await
+        .map_err(crate::AppError::from)?
+        .map_err(|()| bad_cursor())?;
+    Ok(Json(Page {
+        items: page.items.iter().map(|user| user.summary()).collect(),
+        next: page.next,
+    }))
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<CreateUserRequest>,
+) -> HttpResult<(StatusCode, Json<CreateUserResponse>)> {
+    let (user, invite_code, invite_expires_at) =
+        accounts::create_user(&state, &admin, &request, source).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreateUserResponse {
+            user,
+            invite_code,
+            invite_expires_at,
+        }),
+    ))
+}
+
+/// Ids are ULIDs; anything else cannot name a record.
+fn record_id(raw: &str) -> HttpResult<&str> {
+    ulid::Ulid::from_string(raw)
+        .map(|_| raw)
+        .map_err(|_| HttpError::new(ErrorCode::NotFound))
+}
+
+async fn approve_user(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    ClientSource(source): ClientSource,
+    Path(id): Path<String>,
+) -> HttpResult<Json<UserSummary>> {
+    let id = record_id(&id)?;
+    Ok(Json(accounts::approve(&state, &admin, id, source).await?))
+}
+
+async fn disable_user(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    ClientSource(source): ClientSource,
+    Path(id): Path<String>,
+) -> HttpResult<Json<UserSummary>> {
+    let id = record_id(&id)?;
+    Ok(Json(accounts::disable(&state, &admin, id, source).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditArgs {
+    /// `YYYY-MM`, Beijing calendar month; the current month when absent.
+    month: Option<String>,
+    actor: Option<String>,
+    target: Option<String>,
+    cursor: Option<String>,
+}
+
+async fn list_audit(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    ClientSource(source): ClientSource,
+    QueryArgs(args): QueryArgs<AuditArgs>,
+) -> HttpResult<Json<Page<AuditEntry>>> {
+    let filter = match (args.actor, args.target, args.month) {
+        (Some(actor), None, None) => AuditFilter::ByActor(actor),
+        (None, Some(target), None) => AuditFilter::ByTarget(target),
+        (None, None, month) => {
+            let (year, month) = match month {
+                Some(month) => parse_month(&month).ok_or_else(|| {
+                    HttpError::new(ErrorCode::InvalidBody)
+                        .with_detail("month must look like 2026-11")
+                })?,
+                None => {
+                    use chrono::Datelike;
+                    let today = shared::time::beijing_date(state.clock.now());
+                    (today.year(), today.month())
+                }
+            };
+            AuditFilter::Month { year, month }
+        }
+        _ => {
+            return Err(HttpError::new(ErrorCode::InvalidBody)
+                .with_detail("filter by one of month, actor or target"))
+        }
+    };
+    let page = state
+        .store
+        .list_audit(&filter, args.cursor.as_deref(), PAGE_SIZE)
+        .await
+        .map_err(crate::AppError::from)?
+        .map_err(|()| bad_cursor())?;
+    accounts::record(&state, &admin.actor(source), AuditAction::AuditRead, None).await?;
+    Ok(Json(page))
+}
+
+fn parse_month(raw: &str) -> Option<(i32, u32)> {
+    let (year, month) = raw.split_once('-')?;
+    let year: i32 = year
+        .parse()
+        .ok()
+        .filter(|year| (2000..=2100).contains(year))?;
+    let month: u32 = month
+        .parse()
+        .ok()
+        .filter(|month| (1..=12).contains(month))?;
+    Some((year, month))
+}
+
+async fn villages() -> Json<Vec<VillageOption>> {
+    let streets: BTreeMap<&str, &str> = shared::divisions::streets()
+        .map(|street| (street.code, street.name))
+        .collect();
+    Json(
+        shared::divisions::villages()
+            .map(|village| VillageOption {
+                code: village.code.to_string(),
+                name: village.name.to_string(),
+                street: streets
+                    .get(village.parent)
+                    .copied()
+                    .unwrap_or("")
+                    .to_string(),
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,23 @@
+//! The Shouwang API: one axum router with two entry points (the local binary on the embedded
+//! engine, and AWS Lambda on DynamoDB), and one storage module written against DynamoDB.
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod lambda;
+pub mod local;
+pub mod store;
+
+pub use error::AppError;
+
+use std::sync::Arc;
+
+/// What every request needs, built once at start-up (never per request).
+#[derive(Clone)]
+pub struct AppState {
+    pub store: store::Store,
+    pub settings: Arc<config::Settings>,
+    pub clock: clock::Clock,
+}

@@ -1,0 +1,156 @@
+//! The local entry point: the embedded engine on a data directory, the API under `/api/` and the
+//! built frontend at `/`, on one loopback port.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Router;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::http::extract::ClientSource;
+use crate::store::embedded::{EmbeddedEngine, EngineFile};
+use crate::AppState;
+
+pub enum DataLocation {
+    /// `shouwang.db` inside this directory, created when missing.
+    Dir(PathBuf),
+    /// Nothing on disk (tests).
+    Memory,
+}
+
+pub struct LocalOptions {
+    pub data: DataLocation,
+    pub bind: SocketAddr,
+    pub frontend_dir: Option<PathBuf>,
+    /// The first admin's password on a fresh data file; random when absent.
+    pub initial_admin_password: Option<String>,
+}
+
+pub struct LocalServer {
+    pub url: String,
+    pub state: AppState,
+    /// The first admin's username and password, when this start created them.
+    pub first_admin: Option<(String, String)>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+    _engine: EmbeddedEngine,
+}
+
+impl LocalServer {
+    pub async fn start(
+        options: LocalOptions,
+        settings: Settings,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
+        let engine = match &options.data {
+            DataLocation::Dir(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+                EmbeddedEngine::start(EngineFile::OnDisk(&dir.join("shouwang.db"))).await?
+            }
+            DataLocation::Memory => EmbeddedEngine::start(EngineFile::InMemory).await?,
+        };
+        let store = engine.store(&settings.table_name).await?;
+        let state = AppState {
+            store,
+            settings: std::sync::Arc::new(settings),
+            clock,
+        };
+        let first_admin =
+            crate::accounts::bootstrap_admin(&state, options.initial_admin_password.clone())
+                .await
+                .map_err(|error| anyhow::anyhow!("creating the first admin failed: {error}"))?;
+        let app = app(state.clone(), options.frontend_dir.clone());
+        let listener = tokio::net::TcpListener::bind(options.bind)
+            .await
+            .with_context(|| format!("cannot listen on {}", options.bind))?;
+        let address = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let served = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "local server stopped");
+            }
+        });
+        Ok(Self {
+            url: format!("http://{address}"),
+            state,
+            first_admin,
+            stop,
+            task,
+            _engine: engine,
+        })
+    }
+
+    /// Stops accepting requests, lets running ones finish, then stops the engine.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops by itself (it does not, short of an error).
+    pub async fn wait(&mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+base-uri 'none'; form-action 'self'";
+
+fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
+    let frontend = match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
+        Some(dir) => Router::new().fallback_service(
+            ServeDir::new(&dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(ServeFile::new(dir.join("index.html"))),
+        ),
+        None => Router::new().fallback(frontend_missing),
+    }
+    .layer(SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ))
+    .layer(SetResponseHeaderLayer::overriding(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ));
+    crate::http::router(state)
+        .merge(frontend)
+        .layer(middleware::from_fn(record_peer))
+}
+
+async fn record_peer(mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip().to_string());
+    request.extensions_mut().insert(ClientSource(peer));
+    next.run(request).await
+}
+
+async fn frontend_missing() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Html("<!doctype html><meta charset=utf-8><title>守望</title><p>前端尚未构建:请运行 <code>scripts/run</code>。<br>The frontend is not built: run <code>scripts/run</code>.</p>"),
+    )
+        .into_response()
+}

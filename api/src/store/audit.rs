@@ -1,0 +1,138 @@
+//! The audit log: append-only, one item per event, readable by month, by actor and by target.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+use shared::api::{AuditAction, AuditEntry, Page};
+
+use super::item::{from_item, key, s, to_item};
+use super::schema::{GSI1, GSI2};
+use super::{decode_cursor, encode_cursor, Store, StoreError};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AuditRecord {
+    id: String,
+    at: DateTime<Utc>,
+    action: AuditAction,
+    #[serde(default)]
+    actor_id: Option<String>,
+    #[serde(default)]
+    actor_name: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+/// Which slice of the log to read.
+#[derive(Debug, Clone)]
+pub enum AuditFilter {
+    /// Everything in one Beijing calendar month, newest first.
+    Month {
+        year: i32,
+        month: u32,
+    },
+    ByActor(String),
+    ByTarget(String),
+}
+
+fn month_partition(year: i32, month: u32) -> String {
+    format!("AUDIT#{year:04}-{month:02}")
+}
+
+impl Store {
+    pub async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        let record = AuditRecord {
+            id: entry.id.clone(),
+            at: entry.at,
+            action: entry.action,
+            actor_id: entry.actor_id.clone(),
+            actor_name: entry.actor_name.clone(),
+            target: entry.target.clone(),
+            source: entry.source.clone(),
+        };
+        let mut item = to_item(&record)?;
+        // Months are Beijing calendar months, as the people reading the log count them.
+        let local = entry.at.with_timezone(&shared::time::beijing());
+        item.extend(key(month_partition(local.year(), local.month()), &entry.id));
+        if let Some(actor) = &entry.actor_id {
+            item.insert("GSI1PK".into(), s(format!("AUDITBY#{actor}")));
+            item.insert("GSI1SK".into(), s(&entry.id));
+        }
+        if let Some(target) = &entry.target {
+            item.insert("GSI2PK".into(), s(format!("AUDITON#{target}")));
+            item.insert("GSI2SK".into(), s(&entry.id));
+        }
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    /// One page of the log, newest first. `Ok(Err(()))` when the cursor is not one we made.
+    pub async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Result<Page<AuditEntry>, ()>, StoreError> {
+        let (index, pk_name, sk_name, partition) = match filter {
+            AuditFilter::Month { year, month } => {
+                (None, "PK", "SK", month_partition(*year, *month))
+            }
+            AuditFilter::ByActor(actor) => {
+                (Some(GSI1), "GSI1PK", "GSI1SK", format!("AUDITBY#{actor}"))
+            }
+            AuditFilter::ByTarget(target) => {
+                (Some(GSI2), "GSI2PK", "GSI2SK", format!("AUDITON#{target}"))
+            }
+        };
+        let mut names = vec!["PK", "SK"];
+        if index.is_some() {
+            names.extend([pk_name, sk_name]);
+        }
+        let start = match cursor {
+            None => None,
+            Some(cursor) => match decode_cursor(cursor, &names, (pk_name, &partition)) {
+                Some(key) => Some(key),
+                None => return Ok(Err(())),
+            },
+        };
+        let output = self
+            .client
+            .query()
+            .table_name(self.table())
+            .set_index_name(index.map(str::to_string))
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", s(partition))
+            .scan_index_forward(false)
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let next = output.last_evaluated_key.as_ref().and_then(encode_cursor);
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|item| {
+                from_item::<AuditRecord>(item).map(|record| AuditEntry {
+                    id: record.id,
+                    at: record.at,
+                    action: record.action,
+                    actor_id: record.actor_id,
+                    actor_name: record.actor_name,
+                    target: record.target,
+                    source: record.source,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Ok(Page { items, next }))
+    }
+}

@@ -1,0 +1,143 @@
+//! The one data layer, written against DynamoDB (single table, two GSIs). Where it runs decides
+//! the engine: the embedded dynoxide engine locally and in tests, a real table on AWS.
+//! Keys are built only in this module; see `docs/access-patterns.md`.
+
+pub mod audit;
+pub mod embedded;
+mod item;
+pub mod schema;
+pub mod sessions;
+pub mod users;
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use base64::Engine as _;
+use std::collections::HashMap;
+
+#[derive(Clone)]
+pub struct Store {
+    client: Client,
+    table: Arc<str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the store could not be reached: {0}")]
+    Unavailable(String),
+    #[error("a stored item could not be read: {0}")]
+    Corrupt(String),
+    #[error("the store refused the request: {code}: {message}")]
+    Refused { code: String, message: String },
+}
+
+impl StoreError {
+    fn from_sdk<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+        error: SdkError<E, R>,
+    ) -> Self {
+        match &error {
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+                StoreError::Unavailable(format!("{error:?}"))
+            }
+            _ => StoreError::Refused {
+                code: error.code().unwrap_or("unknown").to_string(),
+                message: error.message().unwrap_or_default().to_string(),
+            },
+        }
+    }
+}
+
+/// Whether a failed write failed because its condition did not hold.
+fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
+    error.code() == Some("ConditionalCheckFailedException")
+}
+
+/// The reason codes of a cancelled transaction, one per item (`None` where that item was fine).
+fn cancellation_reasons<R>(
+    error: &SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
+) -> Option<Vec<Option<String>>> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => Some(
+            cancelled
+                .cancellation_reasons()
+                .iter()
+                .map(|reason| {
+                    reason
+                        .code()
+                        .filter(|code| *code != "None")
+                        .map(str::to_string)
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+pub type Key = HashMap<String, AttributeValue>;
+
+/// A page position handed to the browser. Opaque to it; validated when it comes back so a
+/// forged cursor cannot steer a query into another partition.
+pub(crate) fn encode_cursor(key: &Key) -> Option<String> {
+    let plain: std::collections::BTreeMap<&str, &str> = key
+        .iter()
+        .map(|(name, value)| value.as_s().ok().map(|s| (name.as_str(), s.as_str())))
+        .collect::<Option<_>>()?;
+    let json = serde_json::to_vec(&plain).ok()?;
+    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+}
+
+pub(crate) fn decode_cursor(
+    cursor: &str,
+    expected_names: &[&str],
+    partition: (&str, &str),
+) -> Option<Key> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let plain: HashMap<String, String> = serde_json::from_slice(&bytes).ok()?;
+    if plain.len() != expected_names.len()
+        || !expected_names.iter().all(|name| plain.contains_key(*name))
+        || plain.get(partition.0).map(String::as_str) != Some(partition.1)
+    {
+        return None;
+    }
+    Some(
+        plain
+            .into_iter()
+            .map(|(name, value)| (name, AttributeValue::S(value)))
+            .collect(),
+    )
+}
+
+impl Store {
+    pub fn new(client: Client, table: &str) -> Self {
+        Self {
+            client,
+            table: Arc::from(table),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// A cheap round trip that proves the table answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.client
+            .get_item()
+            .table_name(self.table())
+            .key("PK", AttributeValue::S("META".into()))
+            .key("SK", AttributeValue::S("PING".into()))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+}

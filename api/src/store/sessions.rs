@@ -1,0 +1,124 @@
+//! Sessions. The token is given to the browser once; only its SHA-256 is stored. The session
+//! carries a copy of the user's role and scope so that authorising a request is one GetItem;
+//! disabling a user deletes their sessions.
+
+use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::{Role, Scope};
+
+use super::item::{from_item, key, n, s, to_item};
+use super::schema::{GSI1, TTL_ATTRIBUTE};
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub user_id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub created_at: DateTime<Utc>,
+    pub expires_epoch: i64,
+}
+
+fn session_pk(token_hash: &str) -> String {
+    format!("SESSION#{token_hash}")
+}
+const SESSION_SK: &str = "SESSION";
+fn user_sessions_partition(user_id: &str) -> String {
+    format!("USERSESSIONS#{user_id}")
+}
+
+impl Store {
+    pub async fn put_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+        let mut item = to_item(session)?;
+        item.extend(key(session_pk(&session.token_hash), SESSION_SK));
+        item.insert(
+            "GSI1PK".into(),
+            s(user_sessions_partition(&session.user_id)),
+        );
+        item.insert("GSI1SK".into(), s(&session.token_hash));
+        item.insert(TTL_ATTRIBUTE.into(), n(session.expires_epoch));
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    /// The session for a token hash, if it exists and has not expired at `now_epoch`
+    /// (the engine's TTL deletion is lazy, so expiry is checked here too).
+    pub async fn get_session(
+        &self,
+        token_hash: &str,
+        now_epoch: i64,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(session_pk(token_hash), SESSION_SK)))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let session: Option<SessionRecord> = output.item.map(from_item).transpose()?;
+        Ok(session.filter(|session| session.expires_epoch > now_epoch))
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.client
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(key(session_pk(token_hash), SESSION_SK)))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    pub async fn delete_user_sessions(&self, user_id: &str) -> Result<(), StoreError> {
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(self.table())
+                .index_name(GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", s(user_sessions_partition(user_id)))
+                .projection_expression("PK, SK")
+                .set_exclusive_start_key(start)
+                .limit(25)
+                .send()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            let deletes: Vec<WriteRequest> = output
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|item| {
+                    let delete = DeleteRequest::builder().set_key(Some(item)).build().ok()?;
+                    Some(WriteRequest::builder().delete_request(delete).build())
+                })
+                .collect();
+            if !deletes.is_empty() {
+                self.client
+                    .batch_write_item()
+                    .request_items(self.table(), deletes)
+                    .send()
+                    .await
+                    .map_err(StoreError::from_sdk)?;
+            }
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! Users, their unique usernames, invites and the first-start bootstrap.
+
+use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::api::{Page, UserStatus, UserSummary};
+use shared::{Role, Scope};
+
+use super::item::{from_item, key, n, s, to_item, Item};
+use super::schema::{GSI1, GSI2, TTL_ATTRIBUTE};
+use super::{cancellation_reasons, decode_cursor, encode_cursor, is_condition_failure};
+use super::{Store, StoreError};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserRecord {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub status: UserStatus,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Argon2id PHC string; absent until the person sets a password.
+    #[serde(default)]
+    pub password_hash: Option<String>,
+    #[serde(default)]
+    pub failed_logins: u32,
+    #[serde(default)]
+    pub locked_until_epoch: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRecord {
+    pub fn summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id.clone(),
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            scope: self.scope.clone(),
+            status: self.status,
+            phone: self.phone.clone(),
+            created_at: self.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct InviteRecord {
+    user_id: String,
+    expires_epoch: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("username taken")]
+    UsernameTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("invite unknown, used or expired")]
+    Invalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn user_pk(id: &str) -> String {
+    format!("USER#{id}")
+}
+const USER_SK: &str = "PROFILE";
+fn username_pk(username: &str) -> String {
+    format!("USERNAME#{username}")
+}
+const USERNAME_SK: &str = "CLAIM";
+fn invite_pk(code_hash: &str) -> String {
+    format!("INVITE#{code_hash}")
+}
+const INVITE_SK: &str = "INVITE";
+const USERS_PARTITION: &str = "USERS";
+fn status_partition(status: UserStatus) -> String {
+    format!("USERSTATUS#{}", status.as_str())
+}
+const META_PK: &str = "META";
+const BOOTSTRAP_SK: &str = "BOOTSTRAP";
+
+fn user_item(user: &UserRecord) -> Result<Item, StoreError> {
+    let mut item = to_item(user)?;
+    item.extend(key(user_pk(&user.id), USER_SK));
+    item.insert("GSI1PK".into(), s(USERS_PARTITION));
+    item.insert("GSI1SK".into(), s(&user.username));
+    item.insert("GSI2PK".into(), s(status_partition(user.status)));
+    item.insert("GSI2SK".into(), s(&user.username));
+    Ok(item)
+}
+
+fn put(item: Item, table: &str, condition: &str) -> Result<TransactWriteItem, StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(condition)
+        .build()
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    Ok(TransactWriteItem::builder().put(put).build())
+}
+
+impl Store {
+    /// The writes that create a user: the username claim (unique), the user, and an optional
+    /// invite. All-or-nothing, so a taken username leaves no half-made user behind.
+    fn new_user_writes(
+        &self,
+        user: &UserRecord,
+        invite: Option<(&str, i64)>,
+    ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        let mut claim = key(username_pk(&user.username), USERNAME_SK);
+        claim.insert("user_id".into(), s(&user.id));
+        let mut writes = vec![
+            put(claim, self.table(), "attribute_not_exists(PK)")?,
+            put(user_item(user)?, self.table(), "attribute_not_exists(PK)")?,
+        ];
+        if let Some((code_hash, expires_epoch)) = invite {
+            let mut item = to_item(&InviteRecord {
+                user_id: user.id.clone(),
+                expires_epoch,
+            })?;
+            item.extend(key(invite_pk(code_hash), INVITE_SK));
+            item.insert(TTL_ATTRIBUTE.into(), n(expires_epoch));
+            writes.push(put(item, self.table(), "attribute_not_exists(PK)")?);
+        }
+        Ok(writes)
+    }
+
+    async fn transact(
+        &self,
+        writes: Vec<TransactWriteItem>,
+    ) -> Result<Result<(), Vec<Option<String>>>, StoreError> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(error) => match cancellation_reasons(&error) {
+                Some(reasons) => Ok(Err(reasons)),
+                None => Err(StoreError::from_sdk(error)),
+            },
+        }
+    }
+
+    pub async fn create_user(
+        &self,
+        user: &UserRecord,
+        invite: Option<(&str, i64)>,
+    ) -> Result<(), CreateUserError> {
+        let writes = self.new_user_writes(user, invite)?;
+        match self.transact(writes).await? {
+            Ok(()) => Ok(()),
+            Err(reasons) if reasons.first().is_some_and(Option::is_some) => {
+                Err(CreateUserError::UsernameTaken)
+            }
+            Err(reasons) => Err(StoreError::Refused {
+                code: "TransactionCanceled".into(),
+                message: format!("{reasons:?}"),
+            }
+            .into()),
+        }
+    }
+
+    /// Creates the first admin unless the table was bootstrapped before; true when it did.
+    pub async fn bootstrap_admin(&self, admin: &UserRecord) -> Result<bool, StoreError> {
+        let mut marker = key(META_PK, BOOTSTRAP_SK);
+        marker.insert("at".into(), s(admin.created_at.to_rfc3339()));
+        let mut writes = vec![put(marker, self.table(), "attribute_not_exists(PK)")?];
+        writes.extend(self.new_user_writes(admin, None)?);
+        match self.transact(writes).await? {
+            Ok(()) => Ok(true),
+            Err(reasons) if reasons.first().is_some_and(Option::is_some) => Ok(false),
+            Err(reasons) => Err(StoreError::Refused {
+                code: "TransactionCanceled".into(),
+                message: format!("{reasons:?}"),
+            }),
+        }
+    }
+
+    pub async fn get_user(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        output.item.map(from_item).transpose()
+    }
+
+    pub async fn find_user_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let claim = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(username_pk(username), USERNAME_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let Some(user_id) = claim
+            .item
+            .as_ref()
+            .and_then(|item| item.get("user_id"))
+            .and_then(|value| value.as_s().ok())
+        else {
+            return Ok(None);
+        };
+        self.get_user(user_id).await
+    }
+
+    /// Users by username, optionally only those with one status (e.g. volunteers to approve).
+    pub async fn list_users(
+        &self,
+        status: Option<UserStatus>,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Result<Page<UserRecord>, ()>, StoreError> {
+        let (index, pk_name, sk_name, partition) = match status {
+            None => (GSI1, "GSI1PK", "GSI1SK", USERS_PARTITION.to_string()),
+            Some(status) => (GSI2, "GSI2PK", "GSI2SK", status_partition(status)),
+        };
+        let start = match cursor {
+            None => None,
+            Some(cursor) => match decode_cursor(
+                cursor,
+                &["PK", "SK", pk_name, sk_name],
+                (pk_name, &partition),
+            ) {
+                Some(key) => Some(key),
+                None => return Ok(Err(())),
+            },
+        };
+        let output = self
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name(index)
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", s(partition))
+            .set_exclusive_start_key(start)
+            .limit(limit)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let next = output.last_evaluated_key.as_ref().and_then(encode_cursor);
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<Vec<UserRecord>, _>>()?;
+        Ok(Ok(Page { items, next }))
+    }
+
+    /// Counts a failed login and locks the account when the count reaches `max`.
+    /// Returns whether this failure locked it. One atomic update per failure, so concurrent
+    /// guesses cannot slip past the counter.
+    pub async fn record_failed_login(
+        &self,
+        id: &str,
+        max: u32,
+        lock_until_epoch: i64,
+    ) -> Result<bool, StoreError> {
+        let output = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression("SET failed_logins = if_not_exists(failed_logins, :zero) + :one")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let failures: u32 = output
+            .attributes
+            .as_ref()
+            .and_then(|attributes| attributes.get("failed_logins"))
+            .and_then(|value| value.as_n().ok())
+            .and_then(|value| value.parse().ok())
+            .unwrap_or(0);
+        if failures < max {
+            return Ok(false);
+        }
+        self.client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression("SET locked_until_epoch = :until, failed_logins = :zero")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":until", n(lock_until_epoch))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(true)
+    }
+
+    pub async fn clear_failed_logins(&self, id: &str) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression("SET failed_logins = :zero REMOVE locked_until_epoch")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression("SET password_hash = :hash")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":hash", s(hash))
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
+    /// Moves a user from one of `from` to `to`; `Ok(false)` when the user is missing or in
+    /// another status (nothing changed).
+    pub async fn change_status(
+        &self,
+        id: &str,
+        from: &[UserStatus],
+        to: UserStatus,
+    ) -> Result<bool, StoreError> {
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression("SET #status = :to, GSI2PK = :partition")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":to", s(to.as_str()))
+            .expression_attribute_values(":partition", s(status_partition(to)));
+        let mut allowed = Vec::new();
+        for (i, status) in from.iter().enumerate() {
+            let name = format!(":from{i}");
+            request = request.expression_attribute_values(&name, s(status.as_str()));
+            allowed.push(name);
+        }
+        let condition = format!(
+            "attribute_exists(PK) AND #status IN ({})",
+            allowed.join(", ")
+        );
+        match request.condition_expression(condition).send().await {
+            Ok(_) => Ok(true),
+            Err(error) if is_condition_failure(&error) => Ok(false),
+            Err(error) => Err(StoreError::from_sdk(error)),
+        }
+    }
+
+    /// Uses an invite: sets the password and activates the invited user, and deletes the
+    /// invite, in one transaction — an invite works once, and only before it expires.
+    pub async fn redeem_invite(
+        &self,
+        code_hash: &str,
+        password_hash: &str,
+        now_epoch: i64,
+    ) -> Result<UserRecord, InviteError> {
+        let invite = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(invite_pk(code_hash), INVITE_SK)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        let Some(invite) = invite.item else {
+            return Err(InviteError::Invalid);
+        };
+        let invite: InviteRecord = from_item(invite)?;
+        if invite.expires_epoch <= now_epoch {
+            return Err(InviteError::Invalid);
+        }
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .set_key(Some(key(invite_pk(code_hash), INVITE_SK)))
+            .condition_expression("attribute_exists(PK) AND expires_epoch > :now")
+            .expression_attribute_values(":now", n(now_epoch))
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let activate = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(&invite.user_id), USER_SK)))
+            .update_expression(
+                "SET password_hash = :hash, #status = :active, GSI2PK = :partition, failed_logins = :zero",
+            )
+            .condition_expression("#status = :invited")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":hash", s(password_hash))
+            .expression_attribute_values(":active", s(UserStatus::Active.as_str()))
+            .expression_attribute_values(":invited", s(UserStatus::Invited.as_str()))
+            .expression_attribute_values(":partition", s(status_partition(UserStatus::Active)))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let writes = vec![
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().update(activate).build(),
+        ];
+        match self.transact(writes).await? {
+            Ok(()) => {}
+            Err(_) => return Err(InviteError::Invalid),
+        }
+        self.get_user(&invite.user_id)
+            .await?
+            .ok_or(InviteError::Invalid)
+    }
+}

@@ -1,0 +1,307 @@
+//! JSON shapes of the API. Requests refuse unknown fields, so a typo is an error, not a silent
+//! no-op.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
+use crate::i18n::Text;
+use crate::role::{Role, Scope};
+use crate::validate::{self, Checker, Password, PersonName, Phone, Username, Validate};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthResponse {
+    pub status: String,
+    pub store: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+impl Validate for LoginRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checker = Checker::default();
+        if self.username.trim().is_empty() {
+            checker.check::<()>(Err(FieldError::new(
+                "username",
+                Text::new("请填写用户名", "Username is required"),
+            )));
+        }
+        if self.password.is_empty() {
+            checker.check::<()>(Err(FieldError::new(
+                "password",
+                Text::new("请填写密码", "Password is required"),
+            )));
+        }
+        checker.finish()
+    }
+}
+
+/// The signed-in user, as the browser needs to know them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub session_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    /// Created by an admin; waits for the person to set a password with their invite code.
+    Invited,
+    /// A volunteer who registered themselves; waits for an admin's approval.
+    Pending,
+    Active,
+    Disabled,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Invited => "invited",
+            UserStatus::Pending => "pending",
+            UserStatus::Active => "active",
+            UserStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [
+            UserStatus::Invited,
+            UserStatus::Pending,
+            UserStatus::Active,
+            UserStatus::Disabled,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == value)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            UserStatus::Invited => Text::new("待激活", "Invited"),
+            UserStatus::Pending => Text::new("待审核", "Awaiting approval"),
+            UserStatus::Active => Text::new("正常", "Active"),
+            UserStatus::Disabled => Text::new("已停用", "Disabled"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub status: UserStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A create-user request whose every field passed validation.
+pub struct ValidNewUser {
+    pub username: Username,
+    pub display_name: PersonName,
+    pub role: Role,
+    pub scope: Scope,
+    pub phone: Option<Phone>,
+}
+
+impl CreateUserRequest {
+    pub fn parse(&self) -> Result<ValidNewUser, Vec<FieldError>> {
+        let mut checker = Checker::default();
+        let username = checker.check(Username::parse("username", &self.username));
+        let display_name = checker.check(PersonName::parse("display_name", &self.display_name));
+        let scope = checker.check(validate::scope_for_role("scope", self.role, &self.scope));
+        let phone = match self.phone.as_deref().map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => checker.check(Phone::parse("phone", raw)).map(Some),
+        };
+        checker.finish()?;
+        match (username, display_name, scope, phone) {
+            (Some(username), Some(display_name), Some(scope), Some(phone)) => Ok(ValidNewUser {
+                username,
+                display_name,
+                role: self.role,
+                scope,
+                phone,
+            }),
+            _ => Err(Vec::new()),
+        }
+    }
+}
+
+impl Validate for CreateUserRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        self.parse().map(|_| ())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateUserResponse {
+    pub user: UserSummary,
+    /// Shown once to the admin, who passes it on; only its hash is stored.
+    pub invite_code: String,
+    pub invite_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivateRequest {
+    pub invite_code: String,
+    pub password: String,
+}
+
+impl Validate for ActivateRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checker = Checker::default();
+        let code = self.invite_code.trim();
+        if code.len() != validate::limits::INVITE_CODE_LEN
+            || !code.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            checker.check::<()>(Err(FieldError::new(
+                "invite_code",
+                Text::new(
+                    "邀请码为 12 位字母和数字",
+                    "The invite code has 12 letters and digits",
+                ),
+            )));
+        }
+        checker.check(Password::parse("password", &self.password));
+        checker.finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivateResponse {
+    pub username: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterVolunteerRequest {
+    pub username: String,
+    pub display_name: String,
+    pub phone: String,
+    pub password: String,
+}
+
+impl Validate for RegisterVolunteerRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checker = Checker::default();
+        checker.check(Username::parse("username", &self.username));
+        checker.check(PersonName::parse("display_name", &self.display_name));
+        checker.check(Phone::parse("phone", &self.phone));
+        checker.check(Password::parse("password", &self.password));
+        checker.finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl Validate for ChangePasswordRequest {
+    fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut checker = Checker::default();
+        if self.current_password.is_empty() {
+            checker.check::<()>(Err(FieldError::new(
+                "current_password",
+                Text::new("请填写当前密码", "Current password is required"),
+            )));
+        }
+        checker.check(Password::parse("new_password", &self.new_password));
+        checker.finish()
+    }
+}
+
+/// One page of a list, with an opaque cursor for the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    LoginSucceeded,
+    LoginFailed,
+    AccountLocked,
+    Logout,
+    PasswordChanged,
+    UserCreated,
+    UserActivated,
+    UserApproved,
+    UserDisabled,
+    VolunteerRegistered,
+    AuditRead,
+}
+
+impl AuditAction {
+    pub fn label(self) -> Text {
+        match self {
+            AuditAction::LoginSucceeded => Text::new("登录成功", "Signed in"),
+            AuditAction::LoginFailed => Text::new("登录失败", "Failed sign-in"),
+            AuditAction::AccountLocked => Text::new("账号锁定", "Account locked"),
+            AuditAction::Logout => Text::new("退出登录", "Signed out"),
+            AuditAction::PasswordChanged => Text::new("修改密码", "Changed password"),
+            AuditAction::UserCreated => Text::new("创建用户", "Created a user"),
+            AuditAction::UserActivated => Text::new("激活账号", "Activated account"),
+            AuditAction::UserApproved => Text::new("审核通过", "Approved a user"),
+            AuditAction::UserDisabled => Text::new("停用用户", "Disabled a user"),
+            AuditAction::VolunteerRegistered => Text::new("志愿者注册", "Volunteer registered"),
+            AuditAction::AuditRead => Text::new("查看审计日志", "Read the audit log"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: DateTime<Utc>,
+    pub action: AuditAction,
+    /// The acting user's id, when someone was signed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_name: Option<String>,
+    /// What was acted on, e.g. `user:01J…` (later `child:01J…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Where the request came from (client IP as the server saw it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VillageOption {
+    pub code: String,
+    pub name: String,
+    pub street: String,
+}

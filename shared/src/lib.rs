@@ -1,0 +1,14 @@
+//! Types shared by the browser and the API: roles, validated values, error codes and the JSON
+//! request/response shapes. Builds for wasm32 and native; knows nothing about storage or HTTP.
+
+pub mod api;
+pub mod divisions;
+pub mod error;
+pub mod i18n;
+pub mod role;
+pub mod validate;
+
+pub use error::{ApiErrorBody, ErrorCode, FieldError};
+pub use i18n::{Lang, Text};
+pub use role::{Role, Scope};
+pub mod time;
