@@ -30,3 +30,36 @@ mod tests {
         );
     }
 }
+
+/// An instant as people read it, in Beijing time: `2026年11月29日 14:05` / `29 Nov 2026, 14:05`.
+pub fn format_datetime(at: DateTime<Utc>, lang: crate::Lang) -> String {
+    let local = at.with_timezone(&beijing());
+    match lang {
+        crate::Lang::Zh => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
+        crate::Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
+    }
+}
+
+/// A calendar date as people read it: `2026年11月29日` / `29 Nov 2026`.
+pub fn format_date(date: NaiveDate, lang: crate::Lang) -> String {
+    match lang {
+        crate::Lang::Zh => date.format("%Y年%-m月%-d日").to_string(),
+        crate::Lang::En => date.format("%-d %b %Y").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use crate::Lang;
+
+    #[test]
+    fn dates_follow_the_language_in_beijing_time() {
+        let at: DateTime<Utc> = "2026-11-29T16:30:00Z".parse().unwrap();
+        assert_eq!(format_datetime(at, Lang::Zh), "2026年11月30日 00:30");
+        assert_eq!(format_datetime(at, Lang::En), "30 Nov 2026, 00:30");
+        let day = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert_eq!(format_date(day, Lang::Zh), "2026年11月29日");
+        assert_eq!(format_date(day, Lang::En), "29 Nov 2026");
+    }
+}

@@ -1,0 +1,40 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::shell::{Protected, Shell};
+use crate::i18n::I18n;
+use crate::pages;
+use crate::session::{Session, SessionState};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::load();
+    provide_context(i18n);
+    let session = Session(RwSignal::new(SessionState::Checking));
+    provide_context(session);
+    spawn_local(async move {
+        let state = match crate::api::me().await {
+            Ok(me) => SessionState::SignedIn(me),
+            Err(_) => SessionState::SignedOut,
+        };
+        session.0.set(state);
+    });
+
+    view! {
+        <Router>
+            <Shell>
+                <Routes fallback=|| view! { <pages::not_found::NotFound/> }>
+                    <Route path=path!("/login") view=pages::login::LoginPage/>
+                    <Route path=path!("/activate") view=pages::activate::ActivatePage/>
+                    <Route path=path!("/register") view=pages::register::RegisterPage/>
+                    <Route path=path!("/") view=|| view! { <Protected><pages::home::HomePage/></Protected> }/>
+                    <Route path=path!("/users") view=|| view! { <Protected><pages::users::UsersPage/></Protected> }/>
+                    <Route path=path!("/audit") view=|| view! { <Protected><pages::audit::AuditPage/></Protected> }/>
+                    <Route path=path!("/account") view=|| view! { <Protected><pages::account::AccountPage/></Protected> }/>
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}

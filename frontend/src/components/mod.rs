@@ -1,0 +1,3 @@
+pub mod feedback;
+pub mod form;
+pub mod shell;

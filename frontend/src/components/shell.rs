@@ -1,0 +1,83 @@
+//! The frame around every page: title bar, role-aware navigation, language switch, sign-out.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_navigate;
+use shared::{Lang, Role};
+
+use crate::components::feedback::Loading;
+use crate::i18n::use_i18n;
+use crate::session::{use_session, SessionState};
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = crate::api::logout().await;
+            session.0.set(SessionState::SignedOut);
+            navigate("/login", Default::default());
+        });
+    };
+    let is_admin = move || session.me().is_some_and(|me| me.role == Role::Admin);
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark">"守望"</span>
+                <span class="brand-sub">{move || i18n.tr("留守儿童关爱平台", "Care for left-behind children")}</span>
+            </a>
+            <div class="topbar-actions">
+                <LangSwitch/>
+                <Show when=move || session.me().is_some()>
+                    <button id="sign-out" class="link-button" on:click=sign_out.clone()>
+                        {move || i18n.tr("退出", "Sign out")}
+                    </button>
+                </Show>
+            </div>
+        </header>
+        <Show when=move || session.me().is_some()>
+            <nav class="mainnav" aria-label=move || i18n.tr("主导航", "Main navigation")>
+                <A href="/">{move || i18n.tr("首页", "Home")}</A>
+                <Show when=is_admin>
+                    <A href="/users">{move || i18n.tr("用户", "Users")}</A>
+                    <A href="/audit">{move || i18n.tr("审计日志", "Audit log")}</A>
+                </Show>
+                <A href="/account">{move || i18n.tr("我的账号", "My account")}</A>
+            </nav>
+        </Show>
+        <main class="page">{children()}</main>
+    }
+}
+
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let toggle = move |_| {
+        let next = match i18n.lang.get_untracked() {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        };
+        i18n.set(next);
+    };
+    view! {
+        <button id="lang-switch" class="lang-switch" on:click=toggle
+            title=move || i18n.tr("Switch to English", "切换到中文")>
+            {move || i18n.tr("English", "中文")}
+        </button>
+    }
+}
+
+/// Shows its children only to a signed-in user; others go to the sign-in page.
+#[component]
+pub fn Protected(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    move || match session.0.get() {
+        SessionState::Checking => view! { <Loading/> }.into_any(),
+        SessionState::SignedOut => view! { <Redirect path="/login"/> }.into_any(),
+        SessionState::SignedIn(_) => children().into_any(),
+    }
+}

@@ -1,0 +1,120 @@
+//! The first page after sign-in, different for each role. Later capabilities fill its sections;
+//! until then each says plainly that there is nothing yet.
+
+use leptos::prelude::*;
+use shared::api::UserStatus;
+use shared::Role;
+
+use crate::components::feedback::{Empty, Loading};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        session.me().map(|me| {
+            let role = me.role;
+            let scope = me.scope.describe();
+            let name = me.display_name.clone();
+            view! {
+                <section id=format!("home-{}", role.as_str()) class="home">
+                    <h1>
+                        {move || i18n.tr("您好,", "Hello, ")} {name.clone()}
+                    </h1>
+                    <p class="role-line">
+                        <span class="badge">{move || role.label().get(i18n.lang.get())}</span>
+                        <span class="muted">{scope.clone()}</span>
+                    </p>
+                    {sections(role)}
+                </section>
+            }
+        })
+    }
+}
+
+fn sections(role: Role) -> AnyView {
+    match role {
+        Role::Admin => view! {
+            <PendingVolunteers/>
+            <Section zh="危机预警" en="Open crises">
+                <Empty zh="目前没有未处理的危机预警。" en="No open crisis flags."/>
+            </Section>
+            <Section zh="儿童名册" en="Children registry">
+                <Empty zh="名册尚未建立。" en="The registry is empty."/>
+            </Section>
+        }
+        .into_any(),
+        Role::Director => view! {
+            <Section zh="本季度走访" en="Visits this quarter">
+                <Empty zh="您负责的村(社区)暂无登记儿童。" en="No children registered in your villages yet."/>
+            </Section>
+        }
+        .into_any(),
+        Role::Teacher => view! {
+            <Section zh="我的个案群组(一生一案一群)" en="My case groups">
+                <Empty zh="您还没有加入任何个案群组。" en="You are not in any case group yet."/>
+            </Section>
+        }
+        .into_any(),
+        Role::Volunteer => view! {
+            <Section zh="我的结对儿童" en="My paired child">
+                <Empty zh="您还没有结对儿童,未保办会与您联系。" en="You are not paired with a child yet; the district office will contact you."/>
+            </Section>
+            <Section zh="近期活动" en="Upcoming events">
+                <Empty zh="暂无可报名的活动。" en="No events open for sign-up."/>
+            </Section>
+        }
+        .into_any(),
+        Role::Counsellor => view! {
+            <Section zh="我的预约" en="My appointments">
+                <Empty zh="暂无预约。" en="No appointments yet."/>
+            </Section>
+        }
+        .into_any(),
+        Role::Officer => view! {
+            <Section zh="本单位转介事项" en="Referrals for my unit">
+                <Empty zh="暂无转介事项。" en="No referrals assigned to your unit."/>
+            </Section>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Section(zh: &'static str, en: &'static str, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card">
+            <h2>{move || i18n.tr(zh, en)}</h2>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+fn PendingVolunteers() -> impl IntoView {
+    let i18n = use_i18n();
+    let pending = LocalResource::new(|| crate::api::users(Some(UserStatus::Pending), None));
+    view! {
+        <Section zh="待审核志愿者" en="Volunteers awaiting approval">
+            {move || match pending.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(error)) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
+                Some(Ok(page)) if page.items.is_empty() => view! {
+                    <Empty zh="没有待审核的志愿者。" en="No volunteers waiting for approval."/>
+                }.into_any(),
+                Some(Ok(page)) => {
+                    let count = page.items.len();
+                    view! {
+                        <p>
+                            <strong>{count}</strong> " " {move || i18n.tr("位志愿者等待审核。", "volunteer(s) waiting.")} " "
+                            <a href="/users">{move || i18n.tr("去审核", "Review")}</a>
+                        </p>
+                    }.into_any()
+                }
+            }}
+        </Section>
+    }
+}

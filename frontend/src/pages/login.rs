@@ -1,0 +1,70 @@
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use shared::api::LoginRequest;
+use shared::validate::limits;
+
+use crate::api::ApiError;
+use crate::components::feedback::ErrorBanner;
+use crate::components::form::TextField;
+use crate::i18n::use_i18n;
+use crate::session::{use_session, SessionState};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let (error, set_error) = signal(None::<ApiError>);
+    let busy = RwSignal::new(false);
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        set_error.set(None);
+        let request = LoginRequest {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match crate::api::login(&request).await {
+                Ok(me) => {
+                    session.0.set(SessionState::SignedIn(me));
+                    navigate("/", Default::default());
+                }
+                Err(failure) => set_error.set(Some(failure)),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="card narrow">
+            <h1>{move || i18n.tr("登录", "Sign in")}</h1>
+            <form id="login-form" on:submit=submit>
+                <TextField id="username" label_zh="用户名" label_en="Username" value=username
+                    max=limits::USERNAME_MAX autocomplete="username"/>
+                <TextField id="password" label_zh="密码" label_en="Password" value=password
+                    kind="password" max=limits::PASSWORD_MAX autocomplete="current-password"/>
+                <ErrorBanner error=error/>
+                <button id="login-submit" type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.tr("正在登录…", "Signing in…") } else { i18n.tr("登录", "Sign in") }}
+                </button>
+            </form>
+            <p class="muted">
+                {move || i18n.tr("收到邀请码?", "Got an invite code?")} " "
+                <a href="/activate">{move || i18n.tr("设置密码", "Set your password")}</a>
+            </p>
+            <p class="muted">
+                {move || i18n.tr("想成为爱心妈妈或志愿者?", "Want to volunteer as a caring mother?")} " "
+                <a href="/register">{move || i18n.tr("志愿者注册", "Register as a volunteer")}</a>
+            </p>
+        </section>
+    }
+}

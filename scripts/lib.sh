@@ -1,0 +1,80 @@
+# Shared by scripts/run and scripts/test: install what is missing (idempotent, quick when all is
+# present) and build the frontend. Source it; do not run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+TOOLS="$ROOT/.tools"
+export PATH="$HOME/.cargo/bin:$TOOLS/node_modules/.bin:$PATH"
+# Tool versions are pinned: wasm-bindgen's CLI must equal the library in Cargo.lock.
+BINARYEN_VERSION="132.0.0"
+
+log() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
+
+lock_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_wasm_bindgen() {
+  local want; want="$(lock_version wasm-bindgen)"
+  if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]]; then
+    log "installing wasm-bindgen-cli $want (matches Cargo.lock)"
+    cargo install -q wasm-bindgen-cli --version "=$want" --force
+  fi
+}
+
+# wasm-opt from the npm package: Debian's binaryen is too old and breaks wasm-bindgen output.
+ensure_wasm_opt() {
+  if [[ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ]] || \
+     [[ "$(cat "$TOOLS/.binaryen-version" 2>/dev/null)" != "$BINARYEN_VERSION" ]]; then
+    log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+    mkdir -p "$TOOLS"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION" >/dev/null
+    echo "$BINARYEN_VERSION" > "$TOOLS/.binaryen-version"
+  fi
+}
+
+ensure_debian_packages() {
+  local missing=()
+  for pair in "$@"; do
+    local command="${pair%%:*}" package="${pair##*:}"
+    command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if (( ${#missing[@]} )); then
+    log "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Builds the frontend into $ROOT/dist: cargo → wasm-bindgen → (optionally) wasm-opt, plus the
+# static files and precompressed copies the server hands out.
+build_frontend() {
+  local optimise="${1:-optimise}"
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  log "building the frontend (wasm)"
+  cargo build -q -p frontend --target wasm32-unknown-unknown --profile wasm-release
+  local out="$ROOT/dist"
+  rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
+  if [[ "$optimise" == optimise ]]; then
+    ensure_wasm_opt
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$out.tmp/frontend_bg.wasm" -o "$out.tmp/frontend_bg.wasm"
+  fi
+  cp "$ROOT"/frontend/static/* "$out.tmp/"
+  for file in "$out.tmp"/*.{wasm,js,css,html}; do
+    gzip -9 -k -f "$file"
+  done
+  rm -rf "$out" && mv "$out.tmp" "$out"
+}
