@@ -1,1 +1,172 @@
+//! The test harness: each test gets the real local server on a random port, on its own fresh
+//! embedded engine, and a real HTTP client with a cookie jar.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use api::clock::Clock;
+use api::config::Settings;
+use api::local::{DataLocation, LocalOptions, LocalServer};
+use reqwest::{Response, StatusCode};
+use serde::Serialize;
+use serde_json::{json, Value};
+use shared::api::CreateUserResponse;
+
+pub const ADMIN_PASSWORD: &str = "first-admin-password";
+pub const PASSWORD: &str = "a-good-long-password";
+
+pub struct TestApp {
+    pub server: LocalServer,
+    pub url: String,
+}
+
+pub struct Options {
+    pub data: DataLocation,
+    pub frontend_dir: Option<PathBuf>,
+    pub clock: Clock,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            data: DataLocation::Memory,
+            frontend_dir: None,
+            clock: Clock::system(),
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> Self {
+        let server = LocalServer::start(
+            LocalOptions {
+                data: options.data,
+                bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+                frontend_dir: options.frontend_dir,
+                initial_admin_password: Some(ADMIN_PASSWORD.to_string()),
+            },
+            Settings::default(),
+            options.clock,
+        )
+        .await
+        .expect("the local server starts");
+        let url = server.url.clone();
+        Self { server, url }
+    }
+
+    /// A new browser-like client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client builds"),
+            base: self.url.clone(),
+        }
+    }
+
+    pub async fn admin(&self) -> Client {
+        let client = self.client();
+        client.login_ok("admin", ADMIN_PASSWORD).await;
+        client
+    }
+
+    /// Creates a user of `role` with a fitting scope, activates them and returns a signed-in
+    /// client for them.
+    pub async fn user(&self, admin: &Client, username: &str, role: &str) -> Client {
+        let invite = admin.create_user(username, role).await;
+        let client = self.client();
+        let activated = client
+            .post(
+                "/api/auth/activate",
+                &json!({"invite_code": invite.invite_code, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(activated.status(), StatusCode::OK);
+        client.login_ok(username, PASSWORD).await;
+        client
+    }
+}
+
+pub fn scope_for(role: &str) -> Value {
+    match role {
+        "admin" => json!({"kind": "district"}),
+        "director" => json!({"kind": "villages", "codes": ["330303001004"]}),
+        "teacher" => json!({"kind": "school", "name": "龙湾区第一小学"}),
+        "officer" => json!({"kind": "unit", "name": "区公安分局"}),
+        _ => json!({"kind": "own"}),
+    }
+}
+
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/login",
+            &json!({"username": username, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login_ok(&self, username: &str, password: &str) {
+        let response = self.login(username, password).await;
+        assert_eq!(response.status(), StatusCode::OK, "login as {username}");
+    }
+
+    pub async fn create_user(&self, username: &str, role: &str) -> CreateUserResponse {
+        let response = self
+            .post(
+                "/api/users",
+                &json!({
+                    "username": username,
+                    "display_name": "测试用户",
+                    "role": role,
+                    "scope": scope_for(role),
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create {role}");
+        response.json().await.expect("create-user response")
+    }
+}
+
+/// Reads a JSON body, failing the test with the raw text when it is not JSON.
+pub async fn body(response: Response) -> Value {
+    let text = response.text().await.expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}

@@ -1,0 +1,167 @@
+//! The authorization matrix: every endpoint × every role and an anonymous caller. The expected
+//! table below is written by hand; an endpoint the router has but the table lacks fails the test,
+//! so every new endpoint must say here who may call it.
+
+use std::collections::BTreeMap;
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tests::{Client, TestApp};
+
+const ANONYMOUS: &str = "anonymous";
+const CALLERS: [&str; 7] = [
+    ANONYMOUS,
+    "admin",
+    "director",
+    "teacher",
+    "volunteer",
+    "counsellor",
+    "officer",
+];
+const SIGNED_IN: &[&str] = &["admin", "director", "teacher", "volunteer", "counsellor", "officer"];
+const EVERYONE: &[&str] = &[
+    ANONYMOUS,
+    "admin",
+    "director",
+    "teacher",
+    "volunteer",
+    "counsellor",
+    "officer",
+];
+const ADMIN_ONLY: &[&str] = &["admin"];
+
+/// (method, path) → who is let through.
+fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
+    BTreeMap::from([
+        (("GET", "/api/health"), EVERYONE),
+        (("POST", "/api/auth/login"), EVERYONE),
+        (("POST", "/api/auth/logout"), SIGNED_IN),
+        (("GET", "/api/auth/me"), SIGNED_IN),
+        (("POST", "/api/auth/password"), SIGNED_IN),
+        (("POST", "/api/auth/activate"), EVERYONE),
+        (("POST", "/api/auth/register"), EVERYONE),
+        (("GET", "/api/users"), ADMIN_ONLY),
+        (("POST", "/api/users"), ADMIN_ONLY),
+        (("POST", "/api/users/{id}/approve"), ADMIN_ONLY),
+        (("POST", "/api/users/{id}/disable"), ADMIN_ONLY),
+        (("GET", "/api/audit"), ADMIN_ONLY),
+        (("GET", "/api/divisions/villages"), SIGNED_IN),
+    ])
+}
+
+async fn call(client: &Client, method: &str, path: &str) -> StatusCode {
+    let path = path.replace("{id}", &api_ulid());
+    let url = format!("{}{path}", client.base);
+    let request = match method {
+        "GET" => client.http.get(url),
+        "POST" => client.http.post(url).json(&json!({})),
+        "PUT" => client.http.put(url).json(&json!({})),
+        "PATCH" => client.http.patch(url).json(&json!({})),
+        "DELETE" => client.http.delete(url),
+        other => panic!("no request builder for {other}"),
+    };
+    request.send().await.expect("request sent").status()
+}
+
+fn api_ulid() -> String {
+    // A well-formed id that names nothing.
+    "01JDZZZZZZZZZZZZZZZZZZZZZZ".to_string()
+}
+
+#[tokio::test]
+async fn every_endpoint_admits_exactly_the_roles_it_declares() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut clients: BTreeMap<&str, Client> = BTreeMap::new();
+    for role in CALLERS {
+        let client = match role {
+            ANONYMOUS => app.client(),
+            "admin" => app.admin().await,
+            role => app.user(&admin, &format!("matrix.{role}"), role).await,
+        };
+        clients.insert(role, client);
+    }
+
+    let expected = expected();
+    let mut catalog: Vec<_> = api::http::catalog();
+    // Sign-out last, so it does not end the sessions the other rows need.
+    catalog.sort_by_key(|spec| spec.path == "/api/auth/logout");
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    let mut rows = Vec::new();
+    for spec in &catalog {
+        let method = spec.method.as_str();
+        let Some(allowed) = expected.get(&(method, spec.path)) else {
+            missing.push(format!("{method} {}", spec.path));
+            continue;
+        };
+        let mut cells = Vec::new();
+        for caller in CALLERS {
+            let status = call(&clients[caller], method, spec.path).await;
+            let let_through = status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN;
+            let should = allowed.contains(&caller);
+            let denial_is_right = should
+                || (caller == ANONYMOUS && status == StatusCode::UNAUTHORIZED)
+                || (caller != ANONYMOUS && status == StatusCode::FORBIDDEN);
+            let ok = let_through == should && denial_is_right;
+            if !ok {
+                wrong.push(format!(
+                    "{method} {} as {caller}: expected {}, got {status}",
+                    spec.path,
+                    if should { "allowed" } else { "denied" }
+                ));
+            }
+            cells.push(format!(
+                "{}{}",
+                if should { "allow" } else { "deny " },
+                if ok { " ✓" } else { " ✗" }
+            ));
+        }
+        rows.push(format!("{:<6} {:<28} {}", method, spec.path, cells.join(" | ")));
+    }
+    let stale: Vec<_> = expected
+        .keys()
+        .filter(|(method, path)| {
+            !catalog
+                .iter()
+                .any(|spec| spec.method.as_str() == *method && spec.path == *path)
+        })
+        .collect();
+
+    println!("\nAuthorization matrix (expected, ✓ = actual matches)");
+    println!("{:<6} {:<28} {}", "method", "path", CALLERS.join(" | "));
+    for row in &rows {
+        println!("{row}");
+    }
+    println!(
+        "endpoints covered: {}/{} ({}%)",
+        rows.len(),
+        catalog.len(),
+        rows.len() * 100 / catalog.len().max(1)
+    );
+
+    assert!(missing.is_empty(), "endpoints missing from the matrix: {missing:?}");
+    assert!(stale.is_empty(), "matrix rows with no endpoint: {stale:?}");
+    assert!(wrong.is_empty(), "authorization mismatches:\n{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn a_forged_or_garbage_session_cookie_is_unauthenticated() {
+    let app = TestApp::spawn().await;
+    for cookie in [
+        "shouwang_session=00",
+        "shouwang_session=",
+        "shouwang_session=zzzzzzzz; other=1",
+    ] {
+        let status = app
+            .client()
+            .http
+            .get(format!("{}/api/auth/me", app.url))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{cookie}");
+    }
+}

@@ -1,0 +1,8 @@
+//! API integration tests: the real local server on the real embedded engine, one fresh engine
+//! per test.
+
+mod accounts;
+mod authorization;
+mod bad_input;
+mod lambda;
+mod storage;
