@@ -1,0 +1,99 @@
+use crate::driver::{
+    assert_fits_width, click, fill, portal, wait_for, wait_for_text, ChromeDriver,
+};
+use tests::ADMIN_PASSWORD;
+
+async fn sign_in(browser: &fantoccini::Client, url: &str, username: &str, password: &str) {
+    browser.goto(&format!("{url}/login")).await.unwrap();
+    fill(browser, "#username", username).await;
+    fill(browser, "#password", password).await;
+    click(browser, "#login-submit").await;
+}
+
+#[tokio::test]
+async fn an_admin_invites_a_teacher_who_sets_a_password_and_signs_in() {
+    let app = portal().await;
+    let driver = ChromeDriver::start().await;
+    let browser = driver.browser(1024, 800).await;
+
+    // The admin signs in and creates a teacher with an invite.
+    sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
+    wait_for(&browser, "#home-admin").await;
+    click(&browser, "a[href='/users']").await;
+    click(&browser, "#new-user").await;
+    fill(&browser, "#new-username", "teacher.wu").await;
+    fill(&browser, "#new-display-name", "吴老师").await;
+    wait_for(&browser, "#new-role").await.select_by_value("teacher").await.unwrap();
+    fill(&browser, "#new-school", "龙湾区永中第一小学").await;
+    click(&browser, "#create-user-submit").await;
+    let code = wait_for(&browser, "#invite-code").await.text().await.unwrap();
+    assert_eq!(code.trim().len(), 12, "invite code {code:?}");
+    wait_for_text(&browser, "#user-list", "teacher.wu").await;
+    click(&browser, "#sign-out").await;
+    wait_for(&browser, "#login-form").await;
+
+    // The teacher sets a password with the invite code.
+    browser.goto(&format!("{}/activate", app.url)).await.unwrap();
+    fill(&browser, "#invite-code", code.trim()).await;
+    fill(&browser, "#new-password", "teacher-password-1").await;
+    fill(&browser, "#confirm-password", "teacher-password-1").await;
+    click(&browser, "#activate-submit").await;
+    wait_for_text(&browser, "#activate-done", "teacher.wu").await;
+
+    // …signs in and sees the teacher home, in Chinese.
+    sign_in(&browser, &app.url, "teacher.wu", "teacher-password-1").await;
+    wait_for_text(&browser, "#home-teacher", "我的个案群组").await;
+
+    // The language switch changes the interface, and is remembered.
+    click(&browser, "#lang-switch").await;
+    wait_for_text(&browser, "#home-teacher", "My case groups").await;
+    browser.refresh().await.unwrap();
+    wait_for_text(&browser, "#home-teacher", "My case groups").await;
+    click(&browser, "#lang-switch").await;
+    wait_for_text(&browser, "#home-teacher", "我的个案群组").await;
+
+    // A wrong password shows a clear message.
+    click(&browser, "#sign-out").await;
+    wait_for(&browser, "#login-form").await;
+    sign_in(&browser, &app.url, "teacher.wu", "not-my-password").await;
+    wait_for_text(&browser, ".error", "用户名或密码错误").await;
+
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
+    let app = portal().await;
+    let driver = ChromeDriver::start().await;
+    let browser = driver.browser(360, 740).await;
+
+    browser.goto(&format!("{}/register", app.url)).await.unwrap();
+    wait_for(&browser, "#register-form").await;
+    assert_fits_width(&browser, 360).await;
+    fill(&browser, "#reg-username", "mama.lin").await;
+    fill(&browser, "#reg-name", "林秀").await;
+    fill(&browser, "#reg-phone", "13957712345").await;
+    fill(&browser, "#reg-password", "volunteer-password").await;
+    click(&browser, "#register-submit").await;
+    wait_for_text(&browser, "#register-done", "审核").await;
+
+    sign_in(&browser, &app.url, "mama.lin", "volunteer-password").await;
+    wait_for_text(&browser, ".error", "等待").await;
+    assert_fits_width(&browser, 360).await;
+
+    // The admin approves on the same phone; the volunteer can then sign in.
+    sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
+    wait_for_text(&browser, "#home-admin", "待审核志愿者").await;
+    assert_fits_width(&browser, 360).await;
+    browser.goto(&format!("{}/users", app.url)).await.unwrap();
+    click(&browser, "li[data-username='mama.lin'] .approve").await;
+    wait_for_text(&browser, "li[data-username='mama.lin']", "正常").await;
+    assert_fits_width(&browser, 360).await;
+    click(&browser, "#sign-out").await;
+    wait_for(&browser, "#login-form").await;
+    sign_in(&browser, &app.url, "mama.lin", "volunteer-password").await;
+    wait_for_text(&browser, "#home-volunteer", "我的结对儿童").await;
+    assert_fits_width(&browser, 360).await;
+
+    browser.close().await.unwrap();
+}
