@@ -54,7 +54,10 @@ async fn decode_empty(response: Response) -> ApiResult<()> {
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let response = Request::get(path).send().await.map_err(|_| ApiError::Network)?;
+    let response = Request::get(path)
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
     decode(response).await
 }
 
@@ -84,9 +87,7 @@ async fn post_empty<B: Serialize>(path: &str, body: &B) -> ApiResult<()> {
 fn query(pairs: &[(&str, Option<&str>)]) -> String {
     let encoded: Vec<String> = pairs
         .iter()
-        .filter_map(|(name, value)| {
-            value.map(|value| format!("{name}={}", js_sys_encode(value)))
-        })
+        .filter_map(|(name, value)| value.map(|value| format!("{name}={}", js_sys_encode(value))))
         .collect();
     if encoded.is_empty() {
         String::new()
@@ -123,10 +124,16 @@ pub async fn register(request: &RegisterVolunteerRequest) -> ApiResult<UserSumma
     post("/api/auth/register", request).await
 }
 
-pub async fn users(status: Option<UserStatus>, cursor: Option<String>) -> ApiResult<Page<UserSummary>> {
+pub async fn users(
+    status: Option<UserStatus>,
+    cursor: Option<String>,
+) -> ApiResult<Page<UserSummary>> {
     get(&format!(
         "/api/users{}",
-        query(&[("status", status.map(UserStatus::as_str)), ("cursor", cursor.as_deref())])
+        query(&[
+            ("status", status.map(UserStatus::as_str)),
+            ("cursor", cursor.as_deref())
+        ])
     ))
     .await
 }

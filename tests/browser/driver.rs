@@ -28,10 +28,14 @@ impl ChromeDriver {
             .unwrap_or_else(|error| {
                 panic!("cannot start {binary} ({error}); scripts/test installs chromium-driver")
             });
-        let url = format!("http://127.0.0.1:{port}");
+        // Owned from here on, so a failed start still kills it (Drop).
+        let driver = Self {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+        };
         for _ in 0..100 {
-            if reqwest::get(format!("{url}/status")).await.is_ok() {
-                return Self { process, url };
+            if reqwest::get(format!("{}/status", driver.url)).await.is_ok() {
+                return driver;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -82,9 +86,9 @@ impl Drop for ChromeDriver {
 }
 
 pub fn dist_dir() -> PathBuf {
-    let dir = std::env::var("SHOUWANG_DIST").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist")
-    });
+    let dir = std::env::var("SHOUWANG_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
     assert!(
         dir.join("index.html").is_file() && dir.join("frontend_bg.wasm").is_file(),
         "no built frontend in {}: run scripts/test (it builds it first)",

@@ -23,17 +23,28 @@ async fn an_admin_invites_a_teacher_who_sets_a_password_and_signs_in() {
     click(&browser, "#new-user").await;
     fill(&browser, "#new-username", "teacher.wu").await;
     fill(&browser, "#new-display-name", "吴老师").await;
-    wait_for(&browser, "#new-role").await.select_by_value("teacher").await.unwrap();
+    wait_for(&browser, "#new-role")
+        .await
+        .select_by_value("teacher")
+        .await
+        .unwrap();
     fill(&browser, "#new-school", "龙湾区永中第一小学").await;
     click(&browser, "#create-user-submit").await;
-    let code = wait_for(&browser, "#invite-code").await.text().await.unwrap();
+    let code = wait_for(&browser, "#invite-code")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert_eq!(code.trim().len(), 12, "invite code {code:?}");
     wait_for_text(&browser, "#user-list", "teacher.wu").await;
     click(&browser, "#sign-out").await;
     wait_for(&browser, "#login-form").await;
 
     // The teacher sets a password with the invite code.
-    browser.goto(&format!("{}/activate", app.url)).await.unwrap();
+    browser
+        .goto(&format!("{}/activate", app.url))
+        .await
+        .unwrap();
     fill(&browser, "#invite-code", code.trim()).await;
     fill(&browser, "#new-password", "teacher-password-1").await;
     fill(&browser, "#confirm-password", "teacher-password-1").await;
@@ -67,7 +78,10 @@ async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
     let driver = ChromeDriver::start().await;
     let browser = driver.browser(360, 740).await;
 
-    browser.goto(&format!("{}/register", app.url)).await.unwrap();
+    browser
+        .goto(&format!("{}/register", app.url))
+        .await
+        .unwrap();
     wait_for(&browser, "#register-form").await;
     assert_fits_width(&browser, 360).await;
     fill(&browser, "#reg-username", "mama.lin").await;

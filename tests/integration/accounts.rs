@@ -23,7 +23,10 @@ async fn the_session_cookie_is_http_only_and_strict() {
         .unwrap_or_default()
         .to_string();
     assert!(cookie.starts_with("shouwang_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let me = body(response).await;
     assert!(me.get("password_hash").is_none());
 }
@@ -53,7 +56,11 @@ async fn five_failures_lock_the_account_and_the_sixth_try_fails_even_with_the_ri
     let client = app.client();
     for attempt in 1..=4 {
         let response = client.login("admin", "wrong-password").await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt}"
+        );
     }
     let fifth = client.login("admin", "wrong-password").await;
     assert_eq!(fifth.status(), StatusCode::LOCKED);
@@ -68,7 +75,10 @@ async fn five_failures_lock_the_account_and_the_sixth_try_fails_even_with_the_ri
     // A success resets the count: four more failures do not lock.
     let other = app.client();
     for _ in 0..4 {
-        assert_eq!(other.login("admin", "wrong").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            other.login("admin", "wrong").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     other.login_ok("admin", ADMIN_PASSWORD).await;
 }
@@ -166,7 +176,10 @@ async fn usernames_are_unique_and_scopes_must_fit_the_role() {
     assert_eq!(misfit.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let error = body(misfit).await;
     assert_eq!(error["fields"][0]["field"], "scope");
-    assert!(error["fields"][0]["message_en"].as_str().unwrap().contains("Scope"));
+    assert!(error["fields"][0]["message_en"]
+        .as_str()
+        .unwrap()
+        .contains("Scope"));
 }
 
 #[tokio::test]
@@ -193,10 +206,14 @@ async fn a_self_registered_volunteer_waits_for_approval() {
     let pending = body(admin.get("/api/users?status=pending").await).await;
     assert_eq!(pending["items"].as_array().unwrap().len(), 1);
     let id = pending["items"][0]["id"].as_str().unwrap().to_string();
-    let approved = admin.post(&format!("/api/users/{id}/approve"), &json!({})).await;
+    let approved = admin
+        .post(&format!("/api/users/{id}/approve"), &json!({}))
+        .await;
     assert_eq!(approved.status(), StatusCode::OK);
     // Approving twice is a conflict, not a silent success.
-    let twice = admin.post(&format!("/api/users/{id}/approve"), &json!({})).await;
+    let twice = admin
+        .post(&format!("/api/users/{id}/approve"), &json!({}))
+        .await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
 
     volunteer.login_ok("mama.chen", PASSWORD).await;
@@ -214,9 +231,14 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
         .as_str()
         .unwrap()
         .to_string();
-    let disabled = admin.post(&format!("/api/users/{id}/disable"), &json!({})).await;
+    let disabled = admin
+        .post(&format!("/api/users/{id}/disable"), &json!({}))
+        .await;
     assert_eq!(disabled.status(), StatusCode::OK);
-    assert_eq!(officer.get("/api/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        officer.get("/api/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let again = officer.login("officer.zhao", PASSWORD).await;
     assert_eq!(body(again).await["code"], "account_disabled");
 }
@@ -230,12 +252,21 @@ async fn logout_revokes_the_session_and_sessions_expire() {
     })
     .await;
     let admin = app.admin().await;
-    assert_eq!(admin.post("/api/auth/logout", &json!({})).await.status(), StatusCode::NO_CONTENT);
-    assert_eq!(admin.get("/api/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        admin.post("/api/auth/logout", &json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        admin.get("/api/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     let admin = app.admin().await;
     clock.advance(chrono::Duration::hours(12) + chrono::Duration::seconds(1));
-    assert_eq!(admin.get("/api/auth/me").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        admin.get("/api/auth/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -300,13 +331,17 @@ async fn user_lists_page_with_a_cursor_and_refuse_a_forged_one() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     for i in 0..55 {
-        admin.create_user(&format!("user{i:02}"), "counsellor").await;
+        admin
+            .create_user(&format!("user{i:02}"), "counsellor")
+            .await;
     }
     let first = body(admin.get("/api/users").await).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 50);
     let cursor = first["next"].as_str().unwrap();
     let second = body(admin.get(&format!("/api/users?cursor={cursor}")).await).await;
     assert_eq!(second["items"].as_array().unwrap().len(), 6);
-    let forged = admin.get("/api/users?cursor=eyJQSyI6IlNFU1NJT04jeCJ9").await;
+    let forged = admin
+        .get("/api/users?cursor=eyJQSyI6IlNFU1NJT04jeCJ9")
+        .await;
     assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
 }

@@ -18,7 +18,14 @@ const CALLERS: [&str; 7] = [
     "counsellor",
     "officer",
 ];
-const SIGNED_IN: &[&str] = &["admin", "director", "teacher", "volunteer", "counsellor", "officer"];
+const SIGNED_IN: &[&str] = &[
+    "admin",
+    "director",
+    "teacher",
+    "volunteer",
+    "counsellor",
+    "officer",
+];
 const EVERYONE: &[&str] = &[
     ANONYMOUS,
     "admin",
@@ -117,7 +124,12 @@ async fn every_endpoint_admits_exactly_the_roles_it_declares() {
                 if ok { " ✓" } else { " ✗" }
             ));
         }
-        rows.push(format!("{:<6} {:<28} {}", method, spec.path, cells.join(" | ")));
+        rows.push(format!(
+            "{:<6} {:<28} {}",
+            method,
+            spec.path,
+            cells.join(" | ")
+        ));
     }
     let stale: Vec<_> = expected
         .keys()
@@ -140,9 +152,16 @@ async fn every_endpoint_admits_exactly_the_roles_it_declares() {
         rows.len() * 100 / catalog.len().max(1)
     );
 
-    assert!(missing.is_empty(), "endpoints missing from the matrix: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "endpoints missing from the matrix: {missing:?}"
+    );
     assert!(stale.is_empty(), "matrix rows with no endpoint: {stale:?}");
-    assert!(wrong.is_empty(), "authorization mismatches:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "authorization mismatches:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[tokio::test]

@@ -27,7 +27,11 @@ async fn bad_bodies_are_refused_clearly_and_change_nothing() {
     let before = user_count(&admin).await;
 
     let malformed = admin
-        .post_raw("/api/users", "application/json", b"{\"username\": ".to_vec())
+        .post_raw(
+            "/api/users",
+            "application/json",
+            b"{\"username\": ".to_vec(),
+        )
         .await;
     assert_refused(malformed, StatusCode::BAD_REQUEST, "malformed_json").await;
 
@@ -72,10 +76,19 @@ async fn bad_bodies_are_refused_clearly_and_change_nothing() {
     let not_json = admin
         .post_raw("/api/users", "text/plain", b"username=x".to_vec())
         .await;
-    assert_refused(not_json, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    assert_refused(
+        not_json,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    )
+    .await;
 
     let invalid_utf8 = admin
-        .post_raw("/api/users", "application/json", vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'])
+        .post_raw(
+            "/api/users",
+            "application/json",
+            vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'],
+        )
         .await;
     assert!(invalid_utf8.status().is_client_error());
 
@@ -93,8 +106,12 @@ async fn bad_bodies_are_refused_clearly_and_change_nothing() {
                     "scope": {"kind": "school", "name": ""}, "phone": "12345"}),
         )
         .await;
-    let error =
-        assert_refused(invalid_values, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+    let error = assert_refused(
+        invalid_values,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    )
+    .await;
     let fields: Vec<&str> = error["fields"]
         .as_array()
         .unwrap()
@@ -110,14 +127,24 @@ async fn bad_bodies_are_refused_clearly_and_change_nothing() {
 async fn bad_paths_and_methods_get_json_errors() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    assert_refused(admin.get("/api/no-such-thing").await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_refused(
+        admin.get("/api/no-such-thing").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     let wrong_method = admin
         .http
         .delete(format!("{}/api/users", app.url))
         .send()
         .await
         .unwrap();
-    assert_refused(wrong_method, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    assert_refused(
+        wrong_method,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
     let bad_id = admin.post("/api/users/not-an-id/approve", &json!({})).await;
     assert_refused(bad_id, StatusCode::NOT_FOUND, "not_found").await;
     let bad_query = admin.get("/api/users?status=royalty").await;

@@ -73,10 +73,15 @@ async fn login_event_sets_a_secure_session_cookie_and_audits_the_gateway_source_
     for event in ["login.json", "login-base64.json"] {
         let response = harness.invoke(event).await;
         assert_eq!(response["statusCode"], 200, "{event}: {response}");
-        let cookies = response["cookies"].as_array().expect("cookies in a v2 response");
+        let cookies = response["cookies"]
+            .as_array()
+            .expect("cookies in a v2 response");
         let cookie = cookies[0].as_str().unwrap();
         assert!(cookie.starts_with("shouwang_session="), "{cookie}");
-        assert!(cookie.contains("HttpOnly") && cookie.contains("Secure"), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("Secure"),
+            "{cookie}"
+        );
         assert_eq!(body_json(&response)["username"], "admin");
     }
     let log = harness

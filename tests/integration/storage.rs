@@ -28,7 +28,10 @@ async fn a_restart_on_the_same_data_directory_loses_nothing_and_keeps_the_first_
     first.server.stop().await;
 
     let second = TestApp::spawn_with(on_disk()).await;
-    assert!(second.server.first_admin.is_none(), "the admin is made only once");
+    assert!(
+        second.server.first_admin.is_none(),
+        "the admin is made only once"
+    );
     second.client().login_ok("kept.teacher", PASSWORD).await;
     second.client().login_ok("admin", ADMIN_PASSWORD).await;
     assert!(dir.path().join("shouwang.db").exists());

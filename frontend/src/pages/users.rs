@@ -136,9 +136,15 @@ fn CreateUserForm(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl
         let role_value = role.get_untracked();
         let scope = match role_value {
             Role::Admin => Scope::District,
-            Role::Director => Scope::Villages { codes: villages.get_untracked() },
-            Role::Teacher => Scope::School { name: school.get_untracked() },
-            Role::Officer => Scope::Unit { name: unit.get_untracked() },
+            Role::Director => Scope::Villages {
+                codes: villages.get_untracked(),
+            },
+            Role::Teacher => Scope::School {
+                name: school.get_untracked(),
+            },
+            Role::Officer => Scope::Unit {
+                name: unit.get_untracked(),
+            },
             Role::Volunteer | Role::Counsellor => Scope::Own,
         };
         let phone_value = phone.get_untracked();
