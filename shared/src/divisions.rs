@@ -1,6 +1,9 @@
 //! Longwan District's streets and villages (GB/T 2260 codes, from the `china-division` package,
 //! MIT — see `data/divisions/LICENSE`). Compiled in, so the browser and the API agree on them.
 
+const PROVINCES_CSV: &str = include_str!("../data/divisions/provinces.csv");
+const CITIES_CSV: &str = include_str!("../data/divisions/cities.csv");
+const COUNTIES_CSV: &str = include_str!("../data/divisions/areas.csv");
 const STREETS_CSV: &str = include_str!("../data/divisions/streets-330303.csv");
 const VILLAGES_CSV: &str = include_str!("../data/divisions/villages-330303.csv");
 
@@ -22,6 +25,64 @@ fn rows(csv: &'static str) -> impl Iterator<Item = Division> {
         let parent = cols.next()?;
         Some(Division { code, name, parent })
     })
+}
+
+pub fn provinces() -> impl Iterator<Item = Division> {
+    PROVINCES_CSV.lines().skip(1).filter_map(|line| {
+        let (code, name) = line.split_once(',')?;
+        Some(Division {
+            code,
+            name: name.trim_matches('"'),
+            parent: "",
+        })
+    })
+}
+
+pub fn cities() -> impl Iterator<Item = Division> {
+    rows(CITIES_CSV)
+}
+
+/// County-level divisions (districts, counties, county-level cities), e.g. 330303 龙湾区.
+pub fn counties() -> impl Iterator<Item = Division> {
+    rows(COUNTIES_CSV)
+}
+
+pub fn county(code: &str) -> Option<Division> {
+    counties().find(|county| county.code == code)
+}
+
+pub fn city_name(code: &str) -> Option<&'static str> {
+    cities()
+        .find(|city| city.code == code)
+        .map(|city| city.name)
+}
+
+pub fn province_name(code: &str) -> Option<&'static str> {
+    provinces()
+        .find(|province| province.code == code)
+        .map(|province| province.name)
+}
+
+/// "浙江省温州市鹿城区" for a county code; the code itself when unknown.
+pub fn county_full_name(code: &str) -> String {
+    match county(code) {
+        Some(county) => {
+            let province = province_name(code.get(..2).unwrap_or_default()).unwrap_or_default();
+            let city = city_name(county.parent).unwrap_or_default();
+            let city = if city == "市辖区" || city == "县" {
+                ""
+            } else {
+                city
+            };
+            format!("{province}{city}{}", county.name)
+        }
+        None => code.to_string(),
+    }
+}
+
+pub fn street_of_village(village_code: &str) -> Option<Division> {
+    let village = villages().find(|village| village.code == village_code)?;
+    streets().find(|street| street.code == village.parent)
 }
 
 pub fn streets() -> impl Iterator<Item = Division> {
@@ -51,5 +112,9 @@ mod tests {
         assert_eq!(village_name("330303001004"), Some("永上居委会"));
         assert!(villages().all(|v| v.code.starts_with(DISTRICT_CODE) && v.code.len() == 12));
         assert!(!is_village("330303999999"));
+        assert_eq!(county("330302").unwrap().name, "鹿城区");
+        assert_eq!(county_full_name("330303"), "浙江省温州市龙湾区");
+        assert_eq!(county_full_name("110101"), "北京市东城区");
+        assert_eq!(street_of_village("330303001004").unwrap().name, "永中街道");
     }
 }

@@ -127,6 +127,14 @@ impl FieldError {
         }
     }
 
+    pub fn new_owned(field: &str, zh: String, en: String) -> Self {
+        Self {
+            field: field.to_string(),
+            message: zh,
+            message_en: en,
+        }
+    }
+
     pub fn message(&self, lang: Lang) -> &str {
         match lang {
             Lang::Zh => &self.message,

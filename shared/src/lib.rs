@@ -11,4 +11,7 @@ pub mod validate;
 pub use error::{ApiErrorBody, ErrorCode, FieldError};
 pub use i18n::{Lang, Text};
 pub use role::{Role, Scope};
+pub mod children;
+pub mod eligibility;
+pub mod id_number;
 pub mod time;
