@@ -8,6 +8,8 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("the request's values are invalid")]
     Invalid(Vec<FieldError>),
+    #[error("rows of an uploaded file are invalid")]
+    InvalidRows(Vec<shared::children::ImportError>),
     #[error("wrong username or password")]
     InvalidCredentials,
     #[error("account locked after repeated failures")]
@@ -37,7 +39,7 @@ pub enum AppError {
 impl AppError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Invalid(_) => ErrorCode::InvalidInput,
+            AppError::Invalid(_) | AppError::InvalidRows(_) => ErrorCode::InvalidInput,
             AppError::InvalidCredentials => ErrorCode::InvalidCredentials,
             AppError::AccountLocked => ErrorCode::AccountLocked,
             AppError::AccountPending => ErrorCode::AccountPending,

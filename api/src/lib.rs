@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod lambda;
 pub mod local;
+pub mod registry;
 pub mod store;
 
 pub use error::AppError;

@@ -261,6 +261,16 @@ pub enum AuditAction {
     UserDisabled,
     VolunteerRegistered,
     AuditRead,
+    ChildCreated,
+    ChildUpdated,
+    ChildViewed,
+    ChildIdNumberViewed,
+    ChildrenListed,
+    ChildrenReviewListed,
+    ChildExitConfirmed,
+    ChildrenImported,
+    ChildrenExported,
+    CoreDistrictsChanged,
 }
 
 impl AuditAction {
@@ -277,6 +287,24 @@ impl AuditAction {
             AuditAction::UserDisabled => Text::new("停用用户", "Disabled a user"),
             AuditAction::VolunteerRegistered => Text::new("志愿者注册", "Volunteer registered"),
             AuditAction::AuditRead => Text::new("查看审计日志", "Read the audit log"),
+            AuditAction::ChildCreated => Text::new("新建儿童档案", "Created a child record"),
+            AuditAction::ChildUpdated => Text::new("修改儿童档案", "Changed a child record"),
+            AuditAction::ChildViewed => Text::new("查看儿童档案", "Viewed a child record"),
+            AuditAction::ChildIdNumberViewed => {
+                Text::new("查看完整身份证号", "Viewed a full ID number")
+            }
+            AuditAction::ChildrenListed => Text::new("查看儿童名单", "Listed children"),
+            AuditAction::ChildrenReviewListed => {
+                Text::new("查看待复核名单", "Listed children to review")
+            }
+            AuditAction::ChildExitConfirmed => {
+                Text::new("确认退出监测", "Confirmed leaving monitoring")
+            }
+            AuditAction::ChildrenImported => Text::new("导入儿童名册", "Imported children"),
+            AuditAction::ChildrenExported => Text::new("导出儿童名册", "Exported the registry"),
+            AuditAction::CoreDistrictsChanged => {
+                Text::new("修改主城区设置", "Changed core districts")
+            }
         }
     }
 }
@@ -297,6 +325,9 @@ pub struct AuditEntry {
     /// Where the request came from (client IP as the server saw it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// What changed (field-level before/after, JSON) or which records a list showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

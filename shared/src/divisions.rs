@@ -1,6 +1,8 @@
 //! Longwan District's streets and villages (GB/T 2260 codes, from the `china-division` package,
 //! MIT — see `data/divisions/LICENSE`). Compiled in, so the browser and the API agree on them.
 
+use std::sync::OnceLock;
+
 const PROVINCES_CSV: &str = include_str!("../data/divisions/provinces.csv");
 const CITIES_CSV: &str = include_str!("../data/divisions/cities.csv");
 const COUNTIES_CSV: &str = include_str!("../data/divisions/areas.csv");
@@ -47,8 +49,29 @@ pub fn counties() -> impl Iterator<Item = Division> {
     rows(COUNTIES_CSV)
 }
 
+fn sorted(
+    cache: &'static OnceLock<Vec<Division>>,
+    all: fn() -> Vec<Division>,
+) -> &'static [Division] {
+    cache.get_or_init(|| {
+        let mut list = all();
+        list.sort_by(|a, b| a.code.cmp(b.code));
+        list
+    })
+}
+
+fn find(list: &'static [Division], code: &str) -> Option<Division> {
+    list.binary_search_by(|division| division.code.cmp(code))
+        .ok()
+        .map(|at| list[at].clone())
+}
+
+static COUNTIES: OnceLock<Vec<Division>> = OnceLock::new();
+static VILLAGES: OnceLock<Vec<Division>> = OnceLock::new();
+
+/// Looked up often (every imported row), so kept sorted once.
 pub fn county(code: &str) -> Option<Division> {
-    counties().find(|county| county.code == code)
+    find(sorted(&COUNTIES, || counties().collect()), code)
 }
 
 pub fn city_name(code: &str) -> Option<&'static str> {
@@ -81,7 +104,7 @@ pub fn county_full_name(code: &str) -> String {
 }
 
 pub fn street_of_village(village_code: &str) -> Option<Division> {
-    let village = villages().find(|village| village.code == village_code)?;
+    let village = village(village_code)?;
     streets().find(|street| street.code == village.parent)
 }
 
@@ -93,12 +116,16 @@ pub fn villages() -> impl Iterator<Item = Division> {
     rows(VILLAGES_CSV)
 }
 
+pub fn village(code: &str) -> Option<Division> {
+    find(sorted(&VILLAGES, || villages().collect()), code)
+}
+
 pub fn village_name(code: &str) -> Option<&'static str> {
-    villages().find(|v| v.code == code).map(|v| v.name)
+    village(code).map(|v| v.name)
 }
 
 pub fn is_village(code: &str) -> bool {
-    villages().any(|v| v.code == code)
+    village(code).is_some()
 }
 
 #[cfg(test)]

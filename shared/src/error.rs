@@ -154,6 +154,9 @@ pub struct ApiErrorBody {
     /// Which fields were wrong, when the request was refused for its values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// Problems by row and column, when a file was refused (imports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<crate::children::ImportError>,
     /// Technical detail safe to show (e.g. the JSON parser's position); never personal data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -167,6 +170,7 @@ impl ApiErrorBody {
             message: text.zh.to_string(),
             message_en: text.en.to_string(),
             fields: Vec::new(),
+            rows: Vec::new(),
             detail: None,
         }
     }

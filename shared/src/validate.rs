@@ -258,6 +258,33 @@ pub fn scope_for_role(field: &str, role: Role, scope: &Scope) -> Result<Scope, F
     }
 }
 
+/// Free text with a length limit; `required` refuses empty text.
+pub fn text_field(
+    field: &str,
+    raw: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, FieldError> {
+    let value = raw.trim();
+    if required && value.is_empty() {
+        return Err(FieldError::new(field, Text::new("此项必填", "Required")));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new_owned(
+            field,
+            format!("最多 {max} 个字符"),
+            format!("At most {max} characters"),
+        ));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(FieldError::new(
+            field,
+            Text::new("含有不允许的控制字符", "Contains control characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,31 +359,4 @@ mod tests {
         assert!(scope_for_role("s", Role::Volunteer, &Scope::Own).is_ok());
         assert!(scope_for_role("s", Role::Admin, &Scope::Own).is_err());
     }
-}
-
-/// Free text with a length limit; `required` refuses empty text.
-pub fn text_field(
-    field: &str,
-    raw: &str,
-    max: usize,
-    required: bool,
-) -> Result<String, FieldError> {
-    let value = raw.trim();
-    if required && value.is_empty() {
-        return Err(FieldError::new(field, Text::new("此项必填", "Required")));
-    }
-    if value.chars().count() > max {
-        return Err(FieldError::new_owned(
-            field,
-            format!("最多 {max} 个字符"),
-            format!("At most {max} characters"),
-        ));
-    }
-    if value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(FieldError::new(
-            field,
-            Text::new("含有不允许的控制字符", "Contains control characters"),
-        ));
-    }
-    Ok(value.to_string())
 }

@@ -36,6 +36,7 @@ const EVERYONE: &[&str] = &[
     "officer",
 ];
 const ADMIN_ONLY: &[&str] = &["admin"];
+const REGISTRY: &[&str] = &["admin", "director"];
 
 /// (method, path) → who is let through.
 fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
@@ -53,6 +54,17 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("POST", "/api/users/{id}/disable"), ADMIN_ONLY),
         (("GET", "/api/audit"), ADMIN_ONLY),
         (("GET", "/api/divisions/villages"), SIGNED_IN),
+        (("GET", "/api/children"), REGISTRY),
+        (("POST", "/api/children"), REGISTRY),
+        (("GET", "/api/children/review"), REGISTRY),
+        (("GET", "/api/children/export"), ADMIN_ONLY),
+        (("GET", "/api/children/import-template"), ADMIN_ONLY),
+        (("POST", "/api/children/import"), ADMIN_ONLY),
+        (("GET", "/api/children/{id}"), REGISTRY),
+        (("PUT", "/api/children/{id}"), REGISTRY),
+        (("POST", "/api/children/{id}/exit"), ADMIN_ONLY),
+        (("GET", "/api/settings/core-districts"), SIGNED_IN),
+        (("PUT", "/api/settings/core-districts"), ADMIN_ONLY),
     ])
 }
 

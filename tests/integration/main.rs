@@ -5,4 +5,6 @@ mod accounts;
 mod authorization;
 mod bad_input;
 mod lambda;
+mod registry;
 mod storage;
+mod transfer;

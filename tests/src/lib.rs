@@ -170,3 +170,33 @@ pub async fn body(response: Response) -> Value {
     let text = response.text().await.expect("body");
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
 }
+
+/// A fictional child in Longwan, both parents working in Guangzhou since 2024: eligible.
+pub fn child_json(name: &str, village: &str, birth_date: &str) -> Value {
+    json!({
+        "name": name,
+        "gender": "male",
+        "birth_date": birth_date,
+        "registration": {"county_code": "330303", "village_code": village},
+        "residence_village": village,
+        "residence_detail": "示例路 8 号",
+        "school": "龙湾区永中第一小学",
+        "class_name": "四(1)班",
+        "category": "left_behind",
+        "care_level": "routine",
+        "guardians": [{"name": "王奶奶", "relation": "祖母", "phone": "13800001111", "capacity": "capable"}],
+        "father": {"situation": {"kind": "working_away", "county_code": "440106", "since": "2024-03-01"}},
+        "mother": {"situation": {"kind": "working_away", "county_code": "440106", "since": "2024-03-01"}},
+        "interests": "画画"
+    })
+}
+
+/// A valid ID number for a birth date (YYYYMMDD) and sequence (odd = male).
+pub fn id_number(birth: &str, sequence: u32) -> String {
+    let first17 = format!("330303{birth}{sequence:03}");
+    let check = shared::id_number::check_character(&first17).expect("17 digits");
+    format!("{first17}{check}")
+}
+
+pub const VILLAGE: &str = "330303001004";
+pub const OTHER_VILLAGE: &str = "330303001009";

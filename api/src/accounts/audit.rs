@@ -18,6 +18,17 @@ pub async fn record(
     action: AuditAction,
     target: Option<String>,
 ) -> Result<(), AppError> {
+    record_with(state, actor, action, target, None).await
+}
+
+/// Like `record`, with a detail: what changed, or which records were shown.
+pub async fn record_with(
+    state: &AppState,
+    actor: &Actor,
+    action: AuditAction,
+    target: Option<String>,
+    detail: Option<String>,
+) -> Result<(), AppError> {
     let entry = AuditEntry {
         id: ulid::Ulid::new().to_string(),
         at: state.clock.now(),
@@ -26,6 +37,7 @@ pub async fn record(
         actor_name: actor.name.clone(),
         target,
         source: actor.source.clone(),
+        detail,
     };
     state.store.append_audit(&entry).await?;
     Ok(())

@@ -16,7 +16,7 @@ use shared::{Role, Scope};
 use crate::store::sessions::SessionRecord;
 use crate::store::users::{CreateUserError, InviteError, UserRecord};
 use crate::{AppError, AppState};
-pub use audit::{record, Actor};
+pub use audit::{record, record_with, Actor};
 
 /// A signed-in user, as every authorised request knows them.
 #[derive(Debug, Clone)]

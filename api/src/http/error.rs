@@ -10,7 +10,8 @@ use crate::AppError;
 #[derive(Debug)]
 pub struct HttpError {
     pub status: StatusCode,
-    pub body: ApiErrorBody,
+    /// Boxed: errors travel through every `Result` of the HTTP layer and should stay small.
+    pub body: Box<ApiErrorBody>,
 }
 
 pub fn status_of(code: ErrorCode) -> StatusCode {
@@ -37,7 +38,7 @@ impl HttpError {
     pub fn new(code: ErrorCode) -> Self {
         Self {
             status: status_of(code),
-            body: ApiErrorBody::new(code),
+            body: Box::new(ApiErrorBody::new(code)),
         }
     }
 
@@ -55,8 +56,10 @@ impl From<AppError> for HttpError {
             tracing::error!(error = %error, "request failed");
         }
         let mut http = HttpError::new(code);
-        if let AppError::Invalid(fields) = error {
-            http.body.fields = fields;
+        match error {
+            AppError::Invalid(fields) => http.body.fields = fields,
+            AppError::InvalidRows(rows) => http.body.rows = rows,
+            _ => {}
         }
         http
     }
@@ -64,7 +67,7 @@ impl From<AppError> for HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        (self.status, Json(*self.body)).into_response()
     }
 }
 

@@ -99,3 +99,42 @@ where
             })
     }
 }
+
+/// An uploaded spreadsheet (CSV or XLSX), sent as the raw request body with its content type.
+pub struct FileUpload {
+    pub format: crate::registry::transfer::FileFormat,
+    pub bytes: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for FileUpload {
+    type Rejection = HttpError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use crate::registry::transfer::{FileFormat, XLSX_MIME};
+        let mime = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|mime| mime.trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let format = match mime.as_str() {
+            "text/csv" => FileFormat::Csv,
+            m if m == XLSX_MIME => FileFormat::Xlsx,
+            _ => {
+                return Err(HttpError::new(ErrorCode::UnsupportedMediaType)
+                    .with_detail("send text/csv or an .xlsx spreadsheet"))
+            }
+        };
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    HttpError::new(ErrorCode::BodyTooLarge)
+                } else {
+                    HttpError::new(ErrorCode::InvalidBody).with_detail(rejection.body_text())
+                }
+            })?;
+        Ok(FileUpload { format, bytes })
+    }
+}

@@ -21,6 +21,8 @@ struct AuditRecord {
     target: Option<String>,
     #[serde(default)]
     source: Option<String>,
+    #[serde(default)]
+    detail: Option<String>,
 }
 
 /// Which slice of the log to read.
@@ -49,6 +51,7 @@ impl Store {
             actor_name: entry.actor_name.clone(),
             target: entry.target.clone(),
             source: entry.source.clone(),
+            detail: entry.detail.clone(),
         };
         let mut item = to_item(&record)?;
         // Months are Beijing calendar months, as the people reading the log count them.
@@ -130,6 +133,7 @@ impl Store {
                     actor_name: record.actor_name,
                     target: record.target,
                     source: record.source,
+                    detail: record.detail,
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

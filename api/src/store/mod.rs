@@ -3,10 +3,12 @@
 //! Keys are built only in this module; see `docs/access-patterns.md`.
 
 pub mod audit;
+pub mod children;
 pub mod embedded;
 mod item;
 pub mod schema;
 pub mod sessions;
+pub mod settings;
 pub mod users;
 
 use std::sync::Arc;

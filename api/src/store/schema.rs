@@ -9,6 +9,8 @@ use super::{Store, StoreError};
 
 pub const GSI1: &str = "GSI1";
 pub const GSI2: &str = "GSI2";
+pub const GSI3: &str = "GSI3";
+pub const GSI4: &str = "GSI4";
 /// Epoch seconds after which the engine may delete an item (sessions, invites).
 pub const TTL_ATTRIBUTE: &str = "expires_epoch";
 
@@ -63,12 +65,17 @@ impl Store {
             .billing_mode(BillingMode::PayPerRequest)
             .key_schema(key_element("PK", KeyType::Hash)?)
             .key_schema(key_element("SK", KeyType::Range)?);
-        for name in ["PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"] {
+        for name in [
+            "PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK",
+            "GSI4SK",
+        ] {
             request = request.attribute_definitions(string_attribute(name)?);
         }
         request
             .global_secondary_indexes(index(GSI1, "GSI1PK", "GSI1SK")?)
             .global_secondary_indexes(index(GSI2, "GSI2PK", "GSI2SK")?)
+            .global_secondary_indexes(index(GSI3, "GSI3PK", "GSI3SK")?)
+            .global_secondary_indexes(index(GSI4, "GSI4PK", "GSI4SK")?)
             .send()
             .await
             .map_err(StoreError::from_sdk)?;

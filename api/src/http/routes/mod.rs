@@ -23,7 +23,12 @@ use crate::accounts::{self, CurrentUser};
 use crate::store::audit::AuditFilter;
 use crate::AppState;
 
+mod children;
+
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
+const REGISTRY: Access = Access::Roles(&[Role::Admin, Role::Director]);
+/// Spreadsheets of a district's children can be a few megabytes.
+const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
 struct Routes {
     specs: Vec<EndpointSpec>,
@@ -31,13 +36,41 @@ struct Routes {
 }
 
 impl Routes {
-    fn add<H, T>(mut self, method: Method, path: &'static str, access: Access, handler: H) -> Self
+    fn add<H, T>(self, method: Method, path: &'static str, access: Access, handler: H) -> Self
     where
         H: Handler<T, AppState>,
         T: 'static,
     {
         let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
-        let route = axum::routing::on(filter, handler).layer(middleware::from_fn(
+        self.add_route(method, path, access, axum::routing::on(filter, handler))
+    }
+
+    /// Like `add`, for an endpoint that takes a file upload larger than the JSON body limit.
+    fn add_upload<H, T>(
+        self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: H,
+    ) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone()).unwrap_or(MethodFilter::GET);
+        let route = axum::routing::on(filter, handler)
+            .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT));
+        self.add_route(method, path, access, route)
+    }
+
+    fn add_route(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        let route = route.layer(middleware::from_fn(
             move |request: axum::extract::Request, next: middleware::Next| {
                 guard(access, request, next)
             },
@@ -83,6 +116,52 @@ fn routes() -> Routes {
         "/api/divisions/villages",
         Access::AnyUser,
         villages,
+    )
+    .add(Method::GET, "/api/children", REGISTRY, children::list)
+    .add(Method::POST, "/api/children", REGISTRY, children::create)
+    .add(
+        Method::GET,
+        "/api/children/review",
+        REGISTRY,
+        children::review,
+    )
+    .add(Method::GET, "/api/children/export", ADMIN, children::export)
+    .add(
+        Method::GET,
+        "/api/children/import-template",
+        ADMIN,
+        children::template,
+    )
+    .add_upload(
+        Method::POST,
+        "/api/children/import",
+        ADMIN,
+        children::import,
+    )
+    .add(Method::GET, "/api/children/{id}", REGISTRY, children::get)
+    .add(
+        Method::PUT,
+        "/api/children/{id}",
+        REGISTRY,
+        children::update,
+    )
+    .add(
+        Method::POST,
+        "/api/children/{id}/exit",
+        ADMIN,
+        children::confirm_exit,
+    )
+    .add(
+        Method::GET,
+        "/api/settings/core-districts",
+        Access::AnyUser,
+        children::core_districts,
+    )
+    .add(
+        Method::PUT,
+        "/api/settings/core-districts",
+        ADMIN,
+        children::set_core_districts,
     )
 }
 
@@ -206,7 +285,7 @@ struct ListUsersArgs {
 
 const PAGE_SIZE: i32 = 50;
 
-fn bad_cursor() -> HttpError {
+pub(super) fn bad_cursor() -> HttpError {
     HttpError::new(ErrorCode::InvalidBody)
         .with_detail("cursor is not valid; start from the first page")
 }
@@ -246,7 +325,7 @@ async fn create_user(
 }
 
 /// Ids are ULIDs; anything else cannot name a record.
-fn record_id(raw: &str) -> HttpResult<&str> {
+pub(super) fn record_id(raw: &str) -> HttpResult<&str> {
     ulid::Ulid::from_string(raw)
         .map(|_| raw)
         .map_err(|_| HttpError::new(ErrorCode::NotFound))

@@ -1,0 +1,190 @@
+//! The children registry's endpoints.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+use shared::api::Page;
+use shared::children::{
+    ChildRecord, ChildSummary, ConfirmExitRequest, CreateChildRequest, ImportReport, ReviewItem,
+    UpdateChildRequest,
+};
+use shared::eligibility::CoreDistricts;
+
+use super::record_id;
+use crate::accounts::CurrentUser;
+use crate::http::error::{HttpError, HttpResult};
+use crate::http::extract::{ClientSource, FileUpload, JsonBody, QueryArgs};
+use crate::registry::transfer::{self, FileFormat};
+use crate::registry::{self, ListQuery};
+use crate::store::children::ChildFilter;
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ListArgs {
+    q: Option<String>,
+    village: Option<String>,
+    school: Option<String>,
+    category: Option<shared::children::Category>,
+    care_level: Option<shared::children::CareLevel>,
+    eligible: Option<bool>,
+    status: Option<shared::children::MonitoringStatus>,
+    cursor: Option<String>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    QueryArgs(args): QueryArgs<ListArgs>,
+) -> HttpResult<Json<Page<ChildSummary>>> {
+    let query = ListQuery {
+        search: args.q,
+        village: args.village.filter(|village| !village.is_empty()),
+        filter: ChildFilter {
+            name_prefix: None,
+            school: args.school.filter(|school| !school.trim().is_empty()),
+            category: args.category.map(|category| category.as_str().to_string()),
+            care_level: args.care_level.map(|level| level.as_str().to_string()),
+            eligible: args.eligible,
+            status: args.status.map(|status| status.as_str().to_string()),
+        },
+        cursor: args.cursor,
+    };
+    Ok(Json(registry::list(&state, &user, query, source).await?))
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<CreateChildRequest>,
+) -> HttpResult<(StatusCode, Json<ChildRecord>)> {
+    let record = registry::create(&state, &user, &request.child, source).await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+pub(super) async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    Path(id): Path<String>,
+) -> HttpResult<Json<ChildRecord>> {
+    let id = record_id(&id)?;
+    Ok(Json(registry::get(&state, &user, id, source).await?))
+}
+
+pub(super) async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<UpdateChildRequest>,
+) -> HttpResult<Json<ChildRecord>> {
+    let id = record_id(&id)?;
+    Ok(Json(
+        registry::update(&state, &user, id, &request, source).await?,
+    ))
+}
+
+pub(super) async fn confirm_exit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<ConfirmExitRequest>,
+) -> HttpResult<Json<ChildRecord>> {
+    let id = record_id(&id)?;
+    Ok(Json(
+        registry::confirm_exit(&state, &user, id, &request, source).await?,
+    ))
+}
+
+pub(super) async fn review(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+) -> HttpResult<Json<Vec<ReviewItem>>> {
+    Ok(Json(registry::review_list(&state, &user, source).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct FormatArgs {
+    format: Option<String>,
+}
+
+fn file_format(args: &FormatArgs) -> HttpResult<FileFormat> {
+    match args.format.as_deref() {
+        None | Some("csv") => Ok(FileFormat::Csv),
+        Some("xlsx") => Ok(FileFormat::Xlsx),
+        Some(_) => {
+            Err(HttpError::new(shared::ErrorCode::InvalidBody).with_detail("format is csv or xlsx"))
+        }
+    }
+}
+
+fn attachment(format: FileFormat, stem: &str, bytes: Vec<u8>) -> (HeaderMap, Vec<u8>) {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    (headers, bytes)
+}
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    QueryArgs(args): QueryArgs<FormatArgs>,
+) -> HttpResult<(HeaderMap, Vec<u8>)> {
+    let format = file_format(&args)?;
+    let bytes = transfer::export(&state, &user, format, source).await?;
+    let stem = format!("children-{}", registry::today(&state));
+    Ok(attachment(format, &stem, bytes))
+}
+
+pub(super) async fn template(
+    QueryArgs(args): QueryArgs<FormatArgs>,
+) -> HttpResult<(HeaderMap, Vec<u8>)> {
+    let format = file_format(&args)?;
+    Ok(attachment(
+        format,
+        "children-import-template",
+        transfer::template(format)?,
+    ))
+}
+
+pub(super) async fn import(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    upload: FileUpload,
+) -> HttpResult<Json<ImportReport>> {
+    Ok(Json(
+        transfer::import(&state, &user, upload.format, &upload.bytes, source).await?,
+    ))
+}
+
+pub(super) async fn core_districts(
+    State(state): State<AppState>,
+) -> HttpResult<Json<CoreDistricts>> {
+    Ok(Json(registry::core_districts(&state).await?))
+}
+
+pub(super) async fn set_core_districts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    JsonBody(request): JsonBody<CoreDistricts>,
+) -> HttpResult<Json<CoreDistricts>> {
+    Ok(Json(
+        registry::set_core_districts(&state, &user, &request, source).await?,
+    ))
+}
