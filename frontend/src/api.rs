@@ -161,3 +161,116 @@ pub async fn audit(month: Option<String>, cursor: Option<String>) -> ApiResult<P
 pub async fn villages() -> ApiResult<Vec<VillageOption>> {
     get("/api/divisions/villages").await
 }
+
+use shared::children::{
+    ChildInput, ChildRecord, ChildSummary, ConfirmExitRequest, CreateChildRequest, ImportReport,
+    ReviewItem, UpdateChildRequest,
+};
+use shared::eligibility::CoreDistricts;
+
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    method: gloo_net::http::Method,
+    path: &str,
+    body: &B,
+) -> ApiResult<T> {
+    let response = RequestBuilder::new(path)
+        .method(method)
+        .json(body)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
+/// Filters of the registry list, as query-string pairs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChildQuery {
+    pub q: String,
+    pub village: String,
+    pub category: String,
+    pub care_level: String,
+    pub eligible: String,
+    pub status: String,
+}
+
+pub async fn children(
+    filters: &ChildQuery,
+    cursor: Option<String>,
+) -> ApiResult<Page<ChildSummary>> {
+    let non_empty = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_string());
+    let pairs = [
+        ("q", non_empty(&filters.q)),
+        ("village", non_empty(&filters.village)),
+        ("category", non_empty(&filters.category)),
+        ("care_level", non_empty(&filters.care_level)),
+        ("eligible", non_empty(&filters.eligible)),
+        ("status", non_empty(&filters.status)),
+        ("cursor", cursor),
+    ];
+    let borrowed: Vec<(&str, Option<&str>)> = pairs
+        .iter()
+        .map(|(name, value)| (*name, value.as_deref()))
+        .collect();
+    get(&format!("/api/children{}", query(&borrowed))).await
+}
+
+pub async fn child(id: &str) -> ApiResult<ChildRecord> {
+    get(&format!("/api/children/{id}")).await
+}
+
+pub async fn create_child(child: ChildInput) -> ApiResult<ChildRecord> {
+    post("/api/children", &CreateChildRequest { child }).await
+}
+
+pub async fn update_child(id: &str, version: u64, child: ChildInput) -> ApiResult<ChildRecord> {
+    send_json(
+        gloo_net::http::Method::PUT,
+        &format!("/api/children/{id}"),
+        &UpdateChildRequest { version, child },
+    )
+    .await
+}
+
+pub async fn review() -> ApiResult<Vec<ReviewItem>> {
+    get("/api/children/review").await
+}
+
+pub async fn confirm_exit(id: &str, version: u64, reason: String) -> ApiResult<ChildRecord> {
+    post(
+        &format!("/api/children/{id}/exit"),
+        &ConfirmExitRequest { version, reason },
+    )
+    .await
+}
+
+pub async fn core_districts() -> ApiResult<CoreDistricts> {
+    get("/api/settings/core-districts").await
+}
+
+pub async fn set_core_districts(value: &CoreDistricts) -> ApiResult<CoreDistricts> {
+    send_json(
+        gloo_net::http::Method::PUT,
+        "/api/settings/core-districts",
+        value,
+    )
+    .await
+}
+
+pub async fn import_children(file: web_sys::File) -> ApiResult<ImportReport> {
+    let name = file.name().to_lowercase();
+    let content_type = if name.ends_with(".xlsx") {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    } else {
+        "text/csv"
+    };
+    let response = RequestBuilder::new("/api/children/import")
+        .method(gloo_net::http::Method::POST)
+        .header("content-type", content_type)
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(response).await
+}

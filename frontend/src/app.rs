@@ -33,6 +33,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=|| view! { <Protected><pages::users::UsersPage/></Protected> }/>
                     <Route path=path!("/audit") view=|| view! { <Protected><pages::audit::AuditPage/></Protected> }/>
                     <Route path=path!("/account") view=|| view! { <Protected><pages::account::AccountPage/></Protected> }/>
+                    <Route path=path!("/children") view=|| view! { <Protected><pages::children::list::ChildrenPage/></Protected> }/>
+                    <Route path=path!("/children/new") view=|| view! { <Protected><pages::children::form::ChildFormPage/></Protected> }/>
+                    <Route path=path!("/children/review") view=|| view! { <Protected><pages::children::review::ReviewPage/></Protected> }/>
+                    <Route path=path!("/children/import") view=|| view! { <Protected><pages::children::import::ImportPage/></Protected> }/>
+                    <Route path=path!("/children/:id") view=|| view! { <Protected><pages::children::detail::ChildDetailPage/></Protected> }/>
+                    <Route path=path!("/children/:id/edit") view=|| view! { <Protected><pages::children::form::ChildFormPage/></Protected> }/>
+                    <Route path=path!("/settings") view=|| view! { <Protected><pages::settings::SettingsPage/></Protected> }/>
                 </Routes>
             </Shell>
         </Router>

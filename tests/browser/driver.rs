@@ -142,8 +142,18 @@ pub async fn fill(browser: &Client, css: &str, value: &str) {
     element.send_keys(value).await.expect("type");
 }
 
+/// Scrolls the element to the middle of the screen first, as a person would before tapping it
+/// (a sticky button at the bottom may otherwise cover it).
 pub async fn click(browser: &Client, css: &str) {
-    wait_for(browser, css).await.click().await.expect("click");
+    let element = wait_for(browser, css).await;
+    browser
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&element).expect("element as JSON")],
+        )
+        .await
+        .expect("scroll");
+    element.click().await.expect("click");
 }
 
 /// The page must not scroll sideways on a phone.

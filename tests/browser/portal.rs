@@ -111,3 +111,112 @@ async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
 
     browser.close().await.unwrap();
 }
+
+/// Sets a date input the way a date picker does (typing into one depends on the locale).
+async fn set_date(browser: &fantoccini::Client, css: &str, value: &str) {
+    let element = wait_for(browser, css).await;
+    browser
+        .execute(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![serde_json::to_value(&element).unwrap(), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+async fn choose_county(
+    browser: &fantoccini::Client,
+    picker: &str,
+    province: &str,
+    city: &str,
+    county: &str,
+) {
+    wait_for(browser, &format!("{picker} .province"))
+        .await
+        .select_by_value(province)
+        .await
+        .unwrap();
+    wait_for(browser, &format!("{picker} .city option[value='{city}']")).await;
+    wait_for(browser, &format!("{picker} .city"))
+        .await
+        .select_by_value(city)
+        .await
+        .unwrap();
+    wait_for(
+        browser,
+        &format!("{picker} .county option[value='{county}']"),
+    )
+    .await;
+    wait_for(browser, &format!("{picker} .county"))
+        .await
+        .select_by_value(county)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
+    let app = portal().await;
+    let admin = app.admin().await;
+    let invite = admin.create_user("director.he", "director").await;
+    let setup = app.client();
+    let activated = setup
+        .post(
+            "/api/auth/activate",
+            &serde_json::json!({"invite_code": invite.invite_code, "password": tests::PASSWORD}),
+        )
+        .await;
+    assert!(activated.status().is_success());
+
+    let driver = ChromeDriver::start().await;
+    let browser = driver.browser(390, 844).await;
+    sign_in(&browser, &app.url, "director.he", tests::PASSWORD).await;
+    wait_for(&browser, "#home-director").await;
+    browser
+        .goto(&format!("{}/children/new", app.url))
+        .await
+        .unwrap();
+    fill(&browser, "#child-name", "何小军").await;
+    set_date(&browser, "#child-birth", "2016-04-10").await;
+    fill(&browser, "#child-school", "龙湾区永中第一小学").await;
+    // Father works in Lucheng, a core district of the same city; mother at home and capable.
+    choose_county(&browser, "#father-county", "33", "3303", "330302").await;
+    set_date(&browser, "#father .since", "2023-01-01").await;
+    click(&browser, "#mother .home").await;
+    wait_for(&browser, "#mother-capacity")
+        .await
+        .select_by_value("capable")
+        .await
+        .unwrap();
+    let verdict = wait_for_text(&browser, "#eligibility", "不符合").await;
+    assert!(verdict.contains("主城区"), "{verdict}");
+    assert_fits_width(&browser, 390).await;
+
+    // Father now works in another province, for 7 months.
+    let seven_months_ago = (chrono::Utc::now().date_naive() - chrono::Months::new(7)).to_string();
+    choose_county(&browser, "#father-county", "44", "4401", "440106").await;
+    set_date(&browser, "#father .since", &seven_months_ago).await;
+    // The father now counts as working away, but the definition still needs the mother to be
+    // away too or unable to act as guardian; she is capable, so: still not eligible.
+    let verdict = wait_for_text(&browser, "#eligibility", "已满 6 个月").await;
+    assert!(
+        verdict.contains("不符合") && !verdict.contains("主城区"),
+        "{verdict}"
+    );
+    wait_for(&browser, "#mother-capacity")
+        .await
+        .select_by_value("seriously_ill")
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#eligibility", "符合留守儿童认定条件").await;
+
+    click(&browser, "#child-save").await;
+    wait_for_text(&browser, "#child-detail", "何小军").await;
+    wait_for_text(
+        &browser,
+        "#child-detail #eligibility",
+        "符合留守儿童认定条件",
+    )
+    .await;
+    browser.close().await.unwrap();
+}

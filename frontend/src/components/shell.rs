@@ -24,6 +24,11 @@ pub fn Shell(children: Children) -> impl IntoView {
         });
     };
     let is_admin = move || session.me().is_some_and(|me| me.role == Role::Admin);
+    let keeps_registry = move || {
+        session
+            .me()
+            .is_some_and(|me| matches!(me.role, Role::Admin | Role::Director))
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -42,9 +47,13 @@ pub fn Shell(children: Children) -> impl IntoView {
         <Show when=move || session.me().is_some()>
             <nav class="mainnav" aria-label=move || i18n.tr("主导航", "Main navigation")>
                 <A href="/">{move || i18n.tr("首页", "Home")}</A>
+                <Show when=keeps_registry>
+                    <A href="/children">{move || i18n.tr("儿童名册", "Children")}</A>
+                </Show>
                 <Show when=is_admin>
                     <A href="/users">{move || i18n.tr("用户", "Users")}</A>
                     <A href="/audit">{move || i18n.tr("审计日志", "Audit log")}</A>
+                    <A href="/settings">{move || i18n.tr("设置", "Settings")}</A>
                 </Show>
                 <A href="/account">{move || i18n.tr("我的账号", "My account")}</A>
             </nav>

@@ -1,8 +1,10 @@
 pub mod account;
 pub mod activate;
 pub mod audit;
+pub mod children;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod register;
+pub mod settings;
 pub mod users;

@@ -1,0 +1,146 @@
+//! One child's record. Every view is in the audit log.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use shared::children::{ChildRecord, Parent};
+use shared::eligibility::ParentSituation;
+use shared::Lang;
+
+use super::age;
+use super::form::today;
+use crate::components::eligibility::EligibilityPanel;
+use crate::components::feedback::Loading;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn ChildDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let record = LocalResource::new(move || {
+        let id = params.get().get("id").unwrap_or_default();
+        async move { crate::api::child(&id).await }
+    });
+    view! {
+        {move || match record.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(error)) => view! { <section class="card"><div class="error">{error.message(i18n.lang.get())}</div></section> }.into_any(),
+            Some(Ok(record)) => view! { <ChildView record=record/> }.into_any(),
+        }}
+    }
+}
+
+fn parent_text(parent: &Parent, lang: Lang) -> String {
+    let situation = match &parent.situation {
+        ParentSituation::WorkingAway {
+            county_code,
+            since,
+            note,
+        } => {
+            let place = shared::divisions::county_full_name(county_code);
+            let since = shared::time::format_date(*since, lang);
+            match lang {
+                Lang::Zh => format!("外出务工:{place},自 {since} 起 {note}"),
+                Lang::En => format!("Working away in {place} since {since} {note}"),
+            }
+        }
+        ParentSituation::AtHome { capacity, note } => match lang {
+            Lang::Zh => format!("在家:{} {note}", capacity.label().zh),
+            Lang::En => format!("At home: {} {note}", capacity.label().en),
+        },
+    };
+    match &parent.phone {
+        Some(phone) => format!("{situation} · {phone}"),
+        None => situation,
+    }
+}
+
+#[component]
+fn ChildView(record: ChildRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let child = record.child.clone();
+    let eligibility = Signal::derive({
+        let eligibility = record.eligibility.clone();
+        move || Some(eligibility.clone())
+    });
+    let edit = format!("/children/{}/edit", record.id);
+    let village = format!(
+        "{} {}",
+        shared::divisions::street_of_village(&child.residence_village)
+            .map(|s| s.name)
+            .unwrap_or_default(),
+        shared::divisions::village_name(&child.residence_village).unwrap_or_default()
+    );
+    let registration = shared::divisions::county_full_name(&child.registration.county_code);
+    let years = age(child.birth_date, today());
+    let (gender, category, level, status) = (
+        child.gender,
+        child.category,
+        child.care_level,
+        record.status,
+    );
+    let birth = child.birth_date;
+    let father = child.father.clone();
+    let mother = child.mother.clone();
+    let duplicates = record.duplicates.clone();
+    let history = record.care_level_history.clone();
+    let exit = record.exit.clone();
+    view! {
+        <section class="card" id="child-detail">
+            <div class="card-head">
+                <h1>{child.name.clone()}</h1>
+                <a id="edit-child" class="button" href=edit>{move || i18n.tr("修改", "Edit")}</a>
+            </div>
+            {(!duplicates.is_empty()).then(|| view! {
+                <div class="error" role="alert">
+                    <strong>{move || i18n.tr("可能与以下档案重复:", "Possibly a duplicate of:")}</strong>
+                    <ul>{duplicates.iter().map(|flag| {
+                        let href = format!("/children/{}", flag.child_id);
+                        let reason = flag.reason.clone();
+                        view! { <li><a href=href>{flag.name.clone()}</a> " — " {move || reason.get(i18n.lang.get()).to_string()}</li> }
+                    }).collect_view()}</ul>
+                </div>
+            })}
+            <dl class="facts">
+                <dt>{move || i18n.tr("性别 / 年龄", "Gender / age")}</dt>
+                <dd>{move || gender.label().get(i18n.lang.get())} " · " {years} {move || i18n.tr(" 周岁", " years")}</dd>
+                <dt>{move || i18n.tr("出生日期", "Date of birth")}</dt>
+                <dd>{move || shared::time::format_date(birth, i18n.lang.get())}</dd>
+                <dt>{move || i18n.tr("身份证号", "ID number")}</dt>
+                <dd id="child-id-number">{child.id_number.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>{move || i18n.tr("户籍", "Registration")}</dt><dd>{registration}</dd>
+                <dt>{move || i18n.tr("常住地", "Residence")}</dt><dd>{village} " " {child.residence_detail.clone()}</dd>
+                <dt>{move || i18n.tr("学校", "School")}</dt><dd>{child.school.clone()} " " {child.class_name.clone()}</dd>
+                <dt>{move || i18n.tr("类别", "Category")}</dt><dd>{move || category.label().get(i18n.lang.get())}</dd>
+                <dt>{move || i18n.tr("关爱等级", "Care level")}</dt><dd>{move || level.label().get(i18n.lang.get())}</dd>
+                <dt>{move || i18n.tr("监测状态", "Monitoring")}</dt><dd>{move || status.label().get(i18n.lang.get())}</dd>
+                <dt>{move || i18n.tr("父亲", "Father")}</dt><dd>{move || parent_text(&father, i18n.lang.get())}</dd>
+                <dt>{move || i18n.tr("母亲", "Mother")}</dt><dd>{move || parent_text(&mother, i18n.lang.get())}</dd>
+                <dt>{move || i18n.tr("监护人", "Guardians")}</dt>
+                <dd>{child.guardians.iter().map(|g| format!("{}({}){}", g.name, g.relation, g.phone)).collect::<Vec<_>>().join(";")}</dd>
+                <dt>{move || i18n.tr("兴趣爱好", "Interests")}</dt><dd>{child.interests.clone()}</dd>
+            </dl>
+            {exit.map(|exit| view! {
+                <p class="muted">{move || i18n.tr("已于 ", "Left monitoring on ")}{move || shared::time::format_date(exit.on, i18n.lang.get())}
+                " — " {exit.reason.clone()} " (" {exit.by.clone()} ")"</p>
+            })}
+            <h2>{move || i18n.tr("认定结果(保存时由系统判定)", "Eligibility (decided by the server on save)")}</h2>
+            <EligibilityPanel result=eligibility/>
+            <h2>{move || i18n.tr("关爱等级记录", "Care level history")}</h2>
+            <ul class="rows">
+                {history.into_iter().rev().map(|change| {
+                    let at = change.at;
+                    view! {
+                        <li class="row"><div class="row-main">
+                            <strong>{move || change.level.label().get(i18n.lang.get())}</strong>
+                            <div class="row-meta">
+                                <span>{move || shared::time::format_datetime(at, i18n.lang.get())}</span>
+                                <span>{change.by.clone()}</span>
+                                <span class="muted">{change.reason.clone()}</span>
+                            </div>
+                        </div></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,97 @@
+//! Admins: import children from CSV/XLSX (all-or-nothing, errors by row) and export the registry.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::children::ImportReport;
+use wasm_bindgen::JsCast;
+
+use crate::api::ApiError;
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (error, set_error) = signal(None::<ApiError>);
+    let report = RwSignal::new(None::<ImportReport>);
+    let busy = RwSignal::new(false);
+    let file_input = NodeRef::<leptos::html::Input>::new();
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(file) = file_input
+            .get()
+            .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0))
+        else {
+            return;
+        };
+        busy.set(true);
+        set_error.set(None);
+        report.set(None);
+        spawn_local(async move {
+            match crate::api::import_children(file).await {
+                Ok(result) => report.set(Some(result)),
+                Err(failure) => set_error.set(Some(failure)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let row_errors = move || match error.get() {
+        Some(ApiError::Api(body)) => body.rows,
+        _ => Vec::new(),
+    };
+
+    view! {
+        <section class="card">
+            <h1>{move || i18n.tr("导入儿童名册", "Import children")}</h1>
+            <p class="muted">{move || i18n.tr(
+                "先下载模板,按表头填写(每行一名儿童)。整个文件先检查,只要有一行有错就不会写入任何数据。",
+                "Download the template and fill one child per row. The whole file is checked first; if any row is wrong, nothing is written.")}</p>
+            <p>
+                <a class="button" href="/api/children/import-template?format=xlsx" download>{move || i18n.tr("下载模板 (XLSX)", "Template (XLSX)")}</a> " "
+                <a class="button" href="/api/children/import-template?format=csv" download>{move || i18n.tr("下载模板 (CSV)", "Template (CSV)")}</a>
+            </p>
+            <form id="import-form" on:submit=submit>
+                <input id="import-file" type="file" accept=".csv,.xlsx,text/csv" node_ref=file_input required/>
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.tr("导入", "Import")}</button>
+            </form>
+            <Show when=move || busy.get()><Loading/></Show>
+            <ErrorBanner error=error/>
+            {move || {
+                let rows = row_errors();
+                (!rows.is_empty()).then(|| {
+                    let lang = i18n.lang.get();
+                    view! {
+                        <table id="import-errors" class="table">
+                            <thead><tr>
+                                <th>{move || i18n.tr("行", "Row")}</th><th>{move || i18n.tr("列", "Column")}</th><th>{move || i18n.tr("问题", "Problem")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|row| view! {
+                                    <tr><td>{row.row}</td><td>{row.column.clone()}</td>
+                                    <td>{if lang == shared::Lang::Zh { row.message.clone() } else { row.message_en.clone() }}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })
+            }}
+            {move || report.get().map(|report| view! {
+                <div id="import-done" class="success" role="status">
+                    {move || i18n.tr("已导入 ", "Imported ")}{report.imported}{move || i18n.tr(" 名儿童。", " children.")}
+                    <ul>{report.possible_duplicates.iter().map(|row| {
+                        let row = row.clone();
+                        view! { <li>{format!("#{} ", row.row)}{move || if i18n.lang.get() == shared::Lang::Zh { row.message.clone() } else { row.message_en.clone() }}</li> }
+                    }).collect_view()}</ul>
+                </div>
+            })}
+            <h2>{move || i18n.tr("导出名册", "Export the registry")}</h2>
+            <p class="muted">{move || i18n.tr("导出内容含完整身份证号等敏感信息,每次导出都会记入审计日志。", "Exports contain full ID numbers and other sensitive data; every export is in the audit log.")}</p>
+            <a class="button" href="/api/children/export?format=xlsx" download>{move || i18n.tr("导出 XLSX", "Export XLSX")}</a> " "
+            <a class="button" href="/api/children/export?format=csv" download>{move || i18n.tr("导出 CSV", "Export CSV")}</a>
+        </section>
+    }
+}

@@ -1,0 +1,25 @@
+pub mod detail;
+pub mod form;
+pub mod import;
+pub mod list;
+pub mod review;
+
+use shared::children::ChildSummary;
+
+/// Age in whole years on `today`, as people say it (周岁).
+pub fn age(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut years = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years.max(0)
+}
+
+pub fn village_label(summary: &ChildSummary) -> String {
+    let village = shared::divisions::village_name(&summary.village_code).unwrap_or_default();
+    let street = shared::divisions::street_of_village(&summary.village_code)
+        .map(|street| street.name)
+        .unwrap_or_default();
+    format!("{street} {village}")
+}
