@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod lambda;

@@ -117,6 +117,14 @@ fn text(zh: String, en: String) -> Bilingual {
     Bilingual { zh, en }
 }
 
+fn zh_date(date: NaiveDate) -> String {
+    crate::time::format_date(date, crate::Lang::Zh)
+}
+
+fn en_date(date: NaiveDate) -> String {
+    crate::time::format_date(date, crate::Lang::En)
+}
+
 /// How one parent counts for clause 3.
 enum ParentCount {
     Away,
@@ -176,16 +184,27 @@ fn parent(
                 (
                     ParentCount::Present { capable: true },
                     text(
-                        format!("{zh_who}自 {since} 起在{place}务工,至 {six_months} 才满 6 个月"),
-                        format!("{en_who} has worked in {place} since {since}: 6 months only on {six_months}"),
+                        format!(
+                            "{zh_who}自{}起在{place}务工,至{}才满 6 个月",
+                            zh_date(*since),
+                            zh_date(six_months)
+                        ),
+                        format!(
+                            "{en_who} has worked in {place} since {}: 6 months only on {}",
+                            en_date(*since),
+                            en_date(six_months)
+                        ),
                     ),
                 )
             } else {
                 (
                     ParentCount::Away,
                     text(
-                        format!("{zh_who}自 {since} 起跨县在{place}务工,已满 6 个月"),
-                        format!("{en_who} has worked across the county boundary in {place} since {since}: 6 months or more"),
+                        format!("{zh_who}自{}起跨县在{place}务工,已满 6 个月", zh_date(*since)),
+                        format!(
+                            "{en_who} has worked across the county boundary in {place} since {}: 6 months or more",
+                            en_date(*since)
+                        ),
                     ),
                 )
             }
@@ -198,13 +217,29 @@ pub fn evaluate(input: &EligibilityInput, on: NaiveDate, core: &CoreDistricts) -
     let under_16 = on < turns_16;
     let age = if under_16 {
         text(
-            format!("评估日 {on} 不满十六周岁(满 16 周岁之日为 {turns_16})"),
-            format!("Under 16 on {on} (16 from {turns_16})"),
+            format!(
+                "评估日{}不满十六周岁({}起满 16 周岁)",
+                zh_date(on),
+                zh_date(turns_16)
+            ),
+            format!(
+                "Under 16 on {} (16 from {})",
+                en_date(on),
+                en_date(turns_16)
+            ),
         )
     } else {
         text(
-            format!("评估日 {on} 已满十六周岁(自 {turns_16} 起),应退出监测"),
-            format!("16 or older on {on} (since {turns_16}): leaves monitoring"),
+            format!(
+                "评估日{}已满十六周岁(自{}起),应退出监测",
+                zh_date(on),
+                zh_date(turns_16)
+            ),
+            format!(
+                "16 or older on {} (since {}): leaves monitoring",
+                en_date(on),
+                en_date(turns_16)
+            ),
         )
     };
     let residence = if input.resides_here {

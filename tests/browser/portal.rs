@@ -220,3 +220,63 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
     .await;
     browser.close().await.unwrap();
 }
+
+/// Not a check: saves phone-sized screenshots of the main screens to `target/screenshots/` for
+/// a person to look at. Run with `cargo test --test browser -- --ignored screenshots`.
+#[tokio::test]
+#[ignore]
+async fn screenshots() {
+    let app = portal().await;
+    let accounts = api::demo::fill(&app.server.state).await.unwrap();
+    let director = accounts
+        .iter()
+        .find(|a| a.role == shared::Role::Director)
+        .unwrap();
+    let driver = ChromeDriver::start().await;
+    let browser = driver.browser(360, 740).await;
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&out).unwrap();
+    let shot = |name: &'static str| {
+        let browser = browser.clone();
+        let out = out.clone();
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            let png = browser.screenshot().await.unwrap();
+            std::fs::write(out.join(format!("{name}.png")), png).unwrap();
+        }
+    };
+    browser.goto(&format!("{}/login", app.url)).await.unwrap();
+    wait_for(&browser, "#login-form").await;
+    shot("login").await;
+    sign_in(&browser, &app.url, &director.username, &director.password).await;
+    wait_for(&browser, "#home-director").await;
+    shot("home-director").await;
+    browser
+        .goto(&format!("{}/children", app.url))
+        .await
+        .unwrap();
+    wait_for(&browser, "#children-list li").await;
+    shot("children").await;
+    click(&browser, "#children-list li a").await;
+    wait_for(&browser, "#child-detail").await;
+    shot("child-detail").await;
+    browser
+        .goto(&format!("{}/children/new", app.url))
+        .await
+        .unwrap();
+    wait_for(&browser, "#child-form").await;
+    shot("child-form").await;
+    sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
+    wait_for(&browser, "#home-admin").await;
+    shot("home-admin").await;
+    browser
+        .goto(&format!("{}/children/review", app.url))
+        .await
+        .unwrap();
+    wait_for(&browser, "#review-list").await;
+    shot("review").await;
+    browser.goto(&format!("{}/users", app.url)).await.unwrap();
+    wait_for(&browser, "#user-list").await;
+    shot("users").await;
+    browser.close().await.unwrap();
+}

@@ -43,6 +43,9 @@ struct ServeArgs {
     /// The built frontend (index.html and the wasm bundle).
     #[arg(long, env = "SHOUWANG_FRONTEND_DIR", default_value = "./dist")]
     frontend_dir: PathBuf,
+    /// Fill a new data file with fictional demo data and one user per role.
+    #[arg(long)]
+    demo: bool,
 }
 
 #[tokio::main]
@@ -60,8 +63,36 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
+/// Demo data goes only into a new data file, unless someone at the terminal says yes.
+fn demo_allowed(data_file: &std::path::Path) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !data_file.exists() {
+        return true;
+    }
+    if !std::io::stdin().is_terminal() {
+        eprintln!(
+            "数据文件 {} 已存在,不会写入示例数据。请用新的 --data-dir。\nThe data file {} exists; demo data is only added to a new one (use another --data-dir).",
+            data_file.display(),
+            data_file.display()
+        );
+        return false;
+    }
+    print!(
+        "数据文件 {} 已存在。要在其中加入示例数据吗?Add demo data to this existing file? [y/N] ",
+        data_file.display()
+    );
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes" | "是")
+}
+
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    let data_file = args.data_dir.join("shouwang.db");
+    if args.demo && !demo_allowed(&data_file) {
+        std::process::exit(2);
+    }
     let options = LocalOptions {
         data: DataLocation::Dir(args.data_dir.clone()),
         bind: SocketAddr::new(args.host, args.port),
@@ -95,6 +126,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "注意 Note: no frontend at {}; run scripts/run to build it.",
             args.frontend_dir.display()
         );
+    }
+    if args.demo {
+        let accounts = api::demo::fill(&server.state)
+            .await
+            .map_err(|error| anyhow::anyhow!("demo data: {error}"))?;
+        println!();
+        println!("已加入示例数据(均为虚构)。Demo data added (all fictional). Accounts:");
+        for account in accounts {
+            println!(
+                "  {:<16} {:<11} password: {}",
+                account.username,
+                account.role.as_str(),
+                account.password
+            );
+        }
     }
     println!("按 Ctrl-C 停止。 Press Ctrl-C to stop.");
     tokio::select! {

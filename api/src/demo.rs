@@ -1,0 +1,256 @@
+//! Fictional demo data, so a newcomer can try every screen at once: one user per role and
+//! children spread over Longwan's real streets and villages, eligible and not. Every name,
+//! number and story here is made up.
+
+use chrono::{Months, NaiveDate};
+use shared::api::UserStatus;
+use shared::children::{
+    Capacity, CareLevel, Category, ChildInput, Gender, Guardian, MonitoringStatus, Parent,
+    Registration,
+};
+use shared::eligibility::ParentSituation;
+use shared::validate::Password;
+use shared::{Role, Scope};
+
+use crate::accounts::passwords;
+use crate::store::children::ChildItem;
+use crate::store::users::UserRecord;
+use crate::{AppError, AppState};
+
+const SURNAMES: [&str; 16] = [
+    "王", "李", "张", "陈", "林", "黄", "周", "吴", "郑", "潘", "金", "叶", "徐", "朱", "胡", "季",
+];
+const GIVEN: [&str; 20] = [
+    "小雨", "子涵", "浩然", "梓萱", "一诺", "思远", "雨桐", "俊杰", "欣怡", "宇航", "佳琪", "明轩",
+    "诗涵", "博文", "可欣", "天佑", "若曦", "家豪", "语嫣", "晨阳",
+];
+const SCHOOLS: [&str; 4] = [
+    "龙湾区永中第一小学",
+    "龙湾区海城中学",
+    "龙湾区状元小学",
+    "龙湾区瑶溪第二小学",
+];
+/// Where parents work: another province, a non-core county of Wenzhou, a core district.
+const FAR: [&str; 4] = ["440106", "310115", "330381", "320583"];
+const LUCHENG: &str = "330302";
+
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub password: String,
+}
+
+fn password() -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    Alphanumeric.sample_string(&mut rand::rngs::OsRng, 12)
+}
+
+fn id_number(birth: NaiveDate, sequence: u32) -> String {
+    let first17 = format!("330303{}{sequence:03}", birth.format("%Y%m%d"));
+    let check = shared::id_number::check_character(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
+/// The kinds of family situation the demo shows, in turn.
+fn parents(case: usize, today: NaiveDate) -> (ParentSituation, ParentSituation) {
+    let since = |months: u32| {
+        today
+            .checked_sub_months(Months::new(months))
+            .unwrap_or(today)
+    };
+    let away = |county: &str, months: u32| ParentSituation::WorkingAway {
+        county_code: county.into(),
+        since: since(months),
+        note: if months > 12 {
+            "每年春节回家".into()
+        } else {
+            String::new()
+        },
+    };
+    let home = |capacity| ParentSituation::AtHome {
+        capacity,
+        note: if capacity == Capacity::OtherInability {
+            "长期外出失联".into()
+        } else {
+            String::new()
+        },
+    };
+    match case % 7 {
+        0 => (away(FAR[0], 30), away(FAR[1], 30)),
+        1 => (away(FAR[2], 14), home(Capacity::SeriouslyIll)),
+        2 => (home(Capacity::SeverelyDisabled), away(FAR[3], 20)),
+        3 => (away(LUCHENG, 24), home(Capacity::Capable)),
+        4 => (away(FAR[0], 3), away(FAR[0], 3)),
+        5 => (away(FAR[1], 40), home(Capacity::OtherInability)),
+        _ => (away(FAR[3], 9), home(Capacity::Capable)),
+    }
+}
+
+/// Fills a fresh table. Returns the accounts it made, with their passwords.
+pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
+    let today = crate::registry::today(state);
+    let now = state.clock.now();
+    let villages: Vec<_> = shared::divisions::villages().collect();
+    // The director looks after the first three villages of 永中街道, where most demo children live.
+    let director_villages: Vec<String> = villages
+        .iter()
+        .take(3)
+        .map(|v| v.code.to_string())
+        .collect();
+    let accounts = [
+        (
+            "director.demo",
+            "陈主任",
+            Role::Director,
+            Scope::Villages {
+                codes: director_villages.clone(),
+            },
+        ),
+        (
+            "teacher.demo",
+            "林老师",
+            Role::Teacher,
+            Scope::School {
+                name: SCHOOLS[0].into(),
+            },
+        ),
+        ("volunteer.demo", "周妈妈", Role::Volunteer, Scope::Own),
+        ("counsellor.demo", "吴老师", Role::Counsellor, Scope::Own),
+        (
+            "officer.demo",
+            "郑警官",
+            Role::Officer,
+            Scope::Unit {
+                name: "区公安分局".into(),
+            },
+        ),
+    ];
+    let mut created = Vec::new();
+    for (username, name, role, scope) in accounts {
+        let secret = password();
+        let parsed =
+            Password::parse("password", &secret).map_err(|error| AppError::Invalid(vec![error]))?;
+        let user = UserRecord {
+            id: ulid::Ulid::new().to_string(),
+            username: username.into(),
+            display_name: name.into(),
+            role,
+            scope,
+            status: UserStatus::Active,
+            phone: None,
+            password_hash: Some(passwords::hash(&parsed).await?),
+            failed_logins: 0,
+            locked_until_epoch: None,
+            created_at: now,
+        };
+        state
+            .store
+            .create_user(&user, None)
+            .await
+            .map_err(|error| match error {
+                crate::store::users::CreateUserError::UsernameTaken => AppError::UsernameTaken,
+                crate::store::users::CreateUserError::Store(error) => error.into(),
+            })?;
+        created.push(DemoAccount {
+            username: username.into(),
+            role,
+            password: secret,
+        });
+    }
+
+    let core = state.store.core_districts().await?;
+    let mut children = Vec::new();
+    for i in 0..48 {
+        // Half in the director's villages, the rest spread over the district.
+        let village = if i % 2 == 0 {
+            director_villages[i % director_villages.len()].clone()
+        } else {
+            villages[(i * 7) % villages.len()].code.to_string()
+        };
+        let age_years = 6 + (i % 10) as u32;
+        let mut birth = today
+            .checked_sub_months(Months::new(age_years * 12 + (i as u32 * 5) % 12))
+            .unwrap_or(today);
+        if i == 5 {
+            // Turned 16 last week: on the review list.
+            birth = today
+                .checked_sub_months(Months::new(16 * 12))
+                .unwrap_or(today)
+                - chrono::Duration::days(7);
+        }
+        let gender = if i % 3 == 0 {
+            Gender::Female
+        } else {
+            Gender::Male
+        };
+        let sequence = (i as u32 * 2 + 1) + if gender == Gender::Female { 1 } else { 0 };
+        let (father, mother) = parents(i, today);
+        let name = format!(
+            "{}{}",
+            SURNAMES[i % SURNAMES.len()],
+            GIVEN[(i * 3) % GIVEN.len()]
+        );
+        let child = ChildInput {
+            name: name.clone(),
+            gender,
+            birth_date: birth,
+            id_number: (i % 4 != 3).then(|| id_number(birth, sequence)),
+            registration: Registration {
+                county_code: "330303".into(),
+                village_code: Some(village.clone()),
+            },
+            residence_village: village,
+            residence_detail: format!("示例路 {} 号", i + 1),
+            school: SCHOOLS[i % SCHOOLS.len()].into(),
+            class_name: format!("{}({})班", 1 + i % 6, 1 + i % 3),
+            category: if i % 9 == 8 {
+                Category::InDifficulty
+            } else {
+                Category::LeftBehind
+            },
+            care_level: match i % 11 {
+                0 => CareLevel::Urgent,
+                1..=3 => CareLevel::Focus,
+                _ => CareLevel::Routine,
+            },
+            care_level_reason: "首次登记 First registration".into(),
+            guardians: vec![Guardian {
+                name: format!("{}奶奶", SURNAMES[i % SURNAMES.len()]),
+                relation: "祖母".into(),
+                phone: format!("1380577{:04}", 1000 + i),
+                capacity: Capacity::Capable,
+            }],
+            father: Parent {
+                situation: father,
+                phone: Some(format!("1390577{:04}", 2000 + i)),
+            },
+            mother: Parent {
+                situation: mother,
+                phone: None,
+            },
+            interests: ["画画", "足球", "唱歌", "阅读", "跳绳"][i % 5].into(),
+        };
+        let child = child.validate(today).map_err(AppError::Invalid)?;
+        children.push(ChildItem {
+            id: ulid::Ulid::new().to_string(),
+            version: 1,
+            eligibility: child.eligibility(today, &core),
+            care_level_history: vec![shared::children::CareLevelChange {
+                level: child.care_level,
+                reason: "示例数据 Demo data".into(),
+                by: "未保办管理员".into(),
+                at: now,
+            }],
+            child,
+            status: MonitoringStatus::Monitored,
+            exit: None,
+            duplicates: Vec::new(),
+            created_at: now,
+            created_by: "demo".into(),
+            updated_at: now,
+            updated_by: "demo".into(),
+        });
+    }
+    state.store.put_children_batch(&children).await?;
+    Ok(created)
+}
