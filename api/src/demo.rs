@@ -130,19 +130,8 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
         let secret = password();
         let parsed =
             Password::parse("password", &secret).map_err(|error| AppError::Invalid(vec![error]))?;
-        let user = UserRecord {
-            id: ulid::Ulid::new().to_string(),
-            username: username.into(),
-            display_name: name.into(),
-            role,
-            scope,
-            status: UserStatus::Active,
-            phone: None,
-            password_hash: Some(passwords::hash(&parsed).await?),
-            failed_logins: 0,
-            locked_until_epoch: None,
-            created_at: now,
-        };
+        let user = UserRecord::new(username, name, role, scope, UserStatus::Active, now)
+            .with_password_hash(passwords::hash(&parsed).await?);
         state
             .store
             .create_user(&user, None)

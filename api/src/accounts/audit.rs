@@ -10,6 +10,16 @@ pub struct Actor {
     pub source: Option<String>,
 }
 
+impl Actor {
+    pub fn of(user: &crate::store::users::UserRecord, source: Option<String>) -> Self {
+        Self {
+            id: Some(user.id.clone()),
+            name: Some(user.display_name.clone()),
+            source,
+        }
+    }
+}
+
 /// Appends one event to the audit log. A request whose audit entry cannot be written fails,
 /// so nothing is done unrecorded.
 pub async fn record(

@@ -57,10 +57,6 @@ pub struct NewSession {
     pub me: Me,
 }
 
-fn new_id() -> String {
-    ulid::Ulid::new().to_string()
-}
-
 fn validated<T: Validate>(request: &T) -> Result<(), AppError> {
     request.validate().map_err(AppError::Invalid)
 }
@@ -105,11 +101,7 @@ pub async fn login(
         passwords::verify_dummy(&request.password).await;
         return Err(AppError::InvalidCredentials);
     };
-    let actor = Actor {
-        id: Some(user.id.clone()),
-        name: Some(user.display_name.clone()),
-        source,
-    };
+    let actor = Actor::of(&user, source);
     if user
         .locked_until_epoch
         .is_some_and(|until| until > now.timestamp())
@@ -264,19 +256,15 @@ pub async fn create_user(
 ) -> Result<(UserSummary, String, DateTime<Utc>), AppError> {
     let valid = request.parse().map_err(AppError::Invalid)?;
     let now = state.clock.now();
-    let user = UserRecord {
-        id: new_id(),
-        username: valid.username.as_str().to_string(),
-        display_name: valid.display_name.as_str().to_string(),
-        role: valid.role,
-        scope: valid.scope,
-        status: UserStatus::Invited,
-        phone: valid.phone.map(|phone| phone.as_str().to_string()),
-        password_hash: None,
-        failed_logins: 0,
-        locked_until_epoch: None,
-        created_at: now,
-    };
+    let user = UserRecord::new(
+        valid.username.as_str(),
+        valid.display_name.as_str(),
+        valid.role,
+        valid.scope,
+        UserStatus::Invited,
+        now,
+    )
+    .with_phone(valid.phone.map(|phone| phone.as_str().to_string()));
     let code = tokens::new_invite_code();
     let expires_at = now + state.settings.invite_ttl;
     state
@@ -319,11 +307,7 @@ pub async fn activate(
             InviteError::Invalid => AppError::InviteInvalid,
             InviteError::Store(error) => error.into(),
         })?;
-    let actor = Actor {
-        id: Some(user.id.clone()),
-        name: Some(user.display_name.clone()),
-        source,
-    };
+    let actor = Actor::of(&user, source);
     record(
         state,
         &actor,
@@ -346,19 +330,16 @@ pub async fn register_volunteer(
     let phone = Phone::parse("phone", &request.phone).map_err(invalid)?;
     let password = Password::parse("password", &request.password).map_err(invalid)?;
     let hash = passwords::hash(&password).await?;
-    let user = UserRecord {
-        id: new_id(),
-        username: username.as_str().to_string(),
-        display_name: display_name.as_str().to_string(),
-        role: Role::Volunteer,
-        scope: Scope::Own,
-        status: UserStatus::Pending,
-        phone: Some(phone.as_str().to_string()),
-        password_hash: Some(hash),
-        failed_logins: 0,
-        locked_until_epoch: None,
-        created_at: state.clock.now(),
-    };
+    let user = UserRecord::new(
+        username.as_str(),
+        display_name.as_str(),
+        Role::Volunteer,
+        Scope::Own,
+        UserStatus::Pending,
+        state.clock.now(),
+    )
+    .with_phone(Some(phone.as_str().to_string()))
+    .with_password_hash(hash);
     state
         .store
         .create_user(&user, None)
@@ -367,11 +348,7 @@ pub async fn register_volunteer(
             CreateUserError::UsernameTaken => AppError::UsernameTaken,
             CreateUserError::Store(error) => error.into(),
         })?;
-    let actor = Actor {
-        id: Some(user.id.clone()),
-        name: Some(user.display_name.clone()),
-        source,
-    };
+    let actor = Actor::of(&user, source);
     record(
         state,
         &actor,
@@ -471,19 +448,15 @@ pub async fn bootstrap_admin(
     let parsed =
         Password::parse("password", &password).map_err(|error| AppError::Invalid(vec![error]))?;
     let hash = passwords::hash(&parsed).await?;
-    let admin = UserRecord {
-        id: new_id(),
-        username: "admin".into(),
-        display_name: "未保办管理员".into(),
-        role: Role::Admin,
-        scope: Scope::District,
-        status: UserStatus::Active,
-        phone: None,
-        password_hash: Some(hash),
-        failed_logins: 0,
-        locked_until_epoch: None,
-        created_at: state.clock.now(),
-    };
+    let admin = UserRecord::new(
+        "admin",
+        "未保办管理员",
+        Role::Admin,
+        Scope::District,
+        UserStatus::Active,
+        state.clock.now(),
+    )
+    .with_password_hash(hash);
     if state.store.bootstrap_admin(&admin).await? {
         Ok(Some((admin.username, password)))
     } else {

@@ -65,15 +65,7 @@ impl Store {
             item.insert("GSI2PK".into(), s(format!("AUDITON#{target}")));
             item.insert("GSI2SK".into(), s(&entry.id));
         }
-        self.client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
+        self.put_new(item).await
     }
 
     /// One page of the log, newest first. `Ok(Err(()))` when the cursor is not one we made.

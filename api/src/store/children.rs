@@ -187,15 +187,7 @@ pub struct ChildPage {
 
 impl Store {
     pub async fn put_new_child(&self, child: &ChildItem) -> Result<(), StoreError> {
-        self.client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(child_item(child)?))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
+        self.put_new(child_item(child)?).await
     }
 
     /// Replaces a child if it is still at `expected_version`; `Ok(false)` when someone else

@@ -130,6 +130,19 @@ impl Store {
         &self.table
     }
 
+    /// Puts an item that must not exist yet (ids are fresh ULIDs, so a clash is a bug, not a race).
+    pub(crate) async fn put_new(&self, item: item::Item) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        Ok(())
+    }
+
     /// A cheap round trip that proves the table answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.client

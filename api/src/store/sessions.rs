@@ -41,15 +41,7 @@ impl Store {
         );
         item.insert("GSI1SK".into(), s(&session.token_hash));
         item.insert(TTL_ATTRIBUTE.into(), n(session.expires_epoch));
-        self.client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
+        self.put_new(item).await
     }
 
     /// The session for a token hash, if it exists and has not expired at `now_epoch`

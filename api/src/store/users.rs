@@ -32,6 +32,40 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
+    /// A new user with a fresh id and no failed sign-ins.
+    pub fn new(
+        username: &str,
+        display_name: &str,
+        role: Role,
+        scope: Scope,
+        status: UserStatus,
+        created_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: ulid::Ulid::new().to_string(),
+            username: username.to_string(),
+            display_name: display_name.to_string(),
+            role,
+            scope,
+            status,
+            phone: None,
+            password_hash: None,
+            failed_logins: 0,
+            locked_until_epoch: None,
+            created_at,
+        }
+    }
+
+    pub fn with_phone(mut self, phone: Option<String>) -> Self {
+        self.phone = phone;
+        self
+    }
+
+    pub fn with_password_hash(mut self, hash: String) -> Self {
+        self.password_hash = Some(hash);
+        self
+    }
+
     pub fn summary(&self) -> UserSummary {
         UserSummary {
             id: self.id.clone(),
