@@ -2,6 +2,7 @@
 //! engine, and AWS Lambda on DynamoDB), and one storage module written against DynamoDB.
 
 pub mod accounts;
+pub mod activities;
 pub mod clock;
 pub mod config;
 pub mod demo;

@@ -50,6 +50,8 @@ pub struct Me {
     pub display_name: String,
     pub role: Role,
     pub scope: Scope,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<crate::events::Organisation>,
     pub session_expires_at: DateTime<Utc>,
 }
 
@@ -105,6 +107,8 @@ pub struct UserSummary {
     pub status: UserStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<crate::events::Organisation>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -117,6 +121,9 @@ pub struct CreateUserRequest {
     pub scope: Scope,
     #[serde(default)]
     pub phone: Option<String>,
+    /// For volunteers: which organisation they come from (events can be limited to some).
+    #[serde(default)]
+    pub organisation: Option<crate::events::Organisation>,
 }
 
 /// A create-user request whose every field passed validation.
@@ -126,6 +133,7 @@ pub struct ValidNewUser {
     pub role: Role,
     pub scope: Scope,
     pub phone: Option<Phone>,
+    pub organisation: Option<crate::events::Organisation>,
 }
 
 impl CreateUserRequest {
@@ -146,6 +154,7 @@ impl CreateUserRequest {
                 role: self.role,
                 scope,
                 phone,
+                organisation: self.organisation,
             }),
             _ => Err(Vec::new()),
         }
@@ -205,6 +214,8 @@ pub struct RegisterVolunteerRequest {
     pub display_name: String,
     pub phone: String,
     pub password: String,
+    #[serde(default)]
+    pub organisation: Option<crate::events::Organisation>,
 }
 
 impl Validate for RegisterVolunteerRequest {
@@ -271,6 +282,11 @@ pub enum AuditAction {
     ChildrenImported,
     ChildrenExported,
     CoreDistrictsChanged,
+    SiteSaved,
+    EventSaved,
+    EventCancelled,
+    ChildSignedUp,
+    HoursCorrected,
 }
 
 impl AuditAction {
@@ -305,6 +321,13 @@ impl AuditAction {
             AuditAction::CoreDistrictsChanged => {
                 Text::new("修改主城区设置", "Changed core districts")
             }
+            AuditAction::SiteSaved => Text::new("保存服务阵地", "Saved a site"),
+            AuditAction::EventSaved => Text::new("保存活动", "Saved an event"),
+            AuditAction::EventCancelled => Text::new("取消活动", "Cancelled an event"),
+            AuditAction::ChildSignedUp => {
+                Text::new("为儿童报名活动", "Signed a child up for an event")
+            }
+            AuditAction::HoursCorrected => Text::new("更正志愿时长", "Corrected volunteer hours"),
         }
     }
 }

@@ -13,5 +13,6 @@ pub use i18n::{Lang, Text};
 pub use role::{Role, Scope};
 pub mod children;
 pub mod eligibility;
+pub mod events;
 pub mod id_number;
 pub mod time;

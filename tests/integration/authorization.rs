@@ -37,6 +37,10 @@ const EVERYONE: &[&str] = &[
 ];
 const ADMIN_ONLY: &[&str] = &["admin"];
 const REGISTRY: &[&str] = &["admin", "director"];
+const PARTICIPANTS: &[&str] = &["admin", "director", "teacher", "volunteer"];
+const ENROLLERS: &[&str] = &["admin", "director", "teacher"];
+const VOLUNTEER: &[&str] = &["volunteer"];
+const ORGANISERS: &[&str] = &["admin", "volunteer"];
 
 /// (method, path) → who is let through.
 fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
@@ -65,11 +69,38 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("POST", "/api/children/{id}/exit"), ADMIN_ONLY),
         (("GET", "/api/settings/core-districts"), SIGNED_IN),
         (("PUT", "/api/settings/core-districts"), ADMIN_ONLY),
+        (("GET", "/api/sites"), PARTICIPANTS),
+        (("POST", "/api/sites"), ADMIN_ONLY),
+        (("PUT", "/api/sites/{id}"), ADMIN_ONLY),
+        (("GET", "/api/events"), PARTICIPANTS),
+        (("POST", "/api/events"), ADMIN_ONLY),
+        (("GET", "/api/events/{id}"), PARTICIPANTS),
+        (("PUT", "/api/events/{id}"), ADMIN_ONLY),
+        (("POST", "/api/events/{id}/cancel"), ADMIN_ONLY),
+        (("POST", "/api/events/{id}/signup"), VOLUNTEER),
+        (("POST", "/api/events/{id}/signup/cancel"), VOLUNTEER),
+        (("POST", "/api/events/{id}/children"), ENROLLERS),
+        (
+            ("POST", "/api/events/{id}/children/{child_id}/cancel"),
+            ENROLLERS,
+        ),
+        (("GET", "/api/events/{id}/roster"), ORGANISERS),
+        (("GET", "/api/events/{id}/roster/export"), ADMIN_ONLY),
+        (("POST", "/api/events/{id}/checkin"), ORGANISERS),
+        (("POST", "/api/events/{id}/hours"), ADMIN_ONLY),
+        (("GET", "/api/events/{id}/calendar.ics"), PARTICIPANTS),
+        (("GET", "/api/me/events"), VOLUNTEER),
+        (("GET", "/api/me/hours"), VOLUNTEER),
+        (("GET", "/api/me/calendar.ics"), VOLUNTEER),
+        (("GET", "/api/hours/organisations"), ADMIN_ONLY),
+        (("GET", "/api/notifications"), SIGNED_IN),
     ])
 }
 
 async fn call(client: &Client, method: &str, path: &str) -> StatusCode {
-    let path = path.replace("{id}", &api_ulid());
+    let path = path
+        .replace("{id}", &api_ulid())
+        .replace("{child_id}", &api_ulid());
     let url = format!("{}{path}", client.base);
     let request = match method {
         "GET" => client.http.get(url),

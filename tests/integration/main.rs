@@ -4,6 +4,7 @@
 mod accounts;
 mod authorization;
 mod bad_input;
+mod events;
 mod lambda;
 mod registry;
 mod storage;

@@ -200,3 +200,152 @@ pub fn id_number(birth: &str, sequence: u32) -> String {
 
 pub const VILLAGE: &str = "330303001004";
 pub const OTHER_VILLAGE: &str = "330303001009";
+
+impl TestApp {
+    /// `count` approved volunteers of `organisation`, made directly in the store with a session
+    /// each (no Argon2 per user), for rush tests. Returns their session tokens and user ids.
+    pub async fn volunteers(
+        &self,
+        prefix: &str,
+        count: usize,
+        organisation: &str,
+    ) -> Vec<(String, String)> {
+        let state = &self.server.state;
+        let organisation = shared::events::Organisation::parse(organisation);
+        let mut out = Vec::with_capacity(count);
+        for i in 0..count {
+            let user = api::store::users::UserRecord::new(
+                &format!("{prefix}{i:04}"),
+                &format!("志愿者{i}"),
+                shared::Role::Volunteer,
+                shared::Scope::Own,
+                shared::api::UserStatus::Active,
+                state.clock.now(),
+            )
+            .with_organisation(organisation);
+            state
+                .store
+                .create_user(&user, None)
+                .await
+                .expect("volunteer created");
+            let (token, _) = api::accounts::issue_session(state, &user)
+                .await
+                .expect("session");
+            out.push((token, user.id));
+        }
+        out
+    }
+}
+
+impl TestApp {
+    /// A fresh session for an existing user (after a fixed clock moved past the old one's expiry).
+    pub async fn session_for(&self, user_id: &str) -> String {
+        let state = &self.server.state;
+        let user = state
+            .store
+            .get_user(user_id)
+            .await
+            .expect("store")
+            .expect("user exists");
+        api::accounts::issue_session(state, &user)
+            .await
+            .expect("session")
+            .0
+    }
+}
+
+/// A cookie-less client calling the API with one session token (many users, one connection pool).
+#[derive(Clone)]
+pub struct TokenClient {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+}
+
+impl TokenClient {
+    pub fn new(app: &TestApp, http: &reqwest::Client, token: &str) -> Self {
+        Self {
+            http: http.clone(),
+            base: app.url.clone(),
+            token: token.to_string(),
+        }
+    }
+
+    pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", format!("shouwang_session={}", self.token))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("shouwang_session={}", self.token))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+/// A site and a published event (starting in a week, 2 hours long) with these capacities;
+/// returns the event id.
+pub async fn event(
+    admin: &Client,
+    title: &str,
+    volunteers: u32,
+    children: u32,
+    visibility: Value,
+) -> String {
+    let site = admin
+        .post(
+            "/api/sites",
+            &json!({"name": "永中街道儿童之家", "site_type": "childrens_home", "village_code": VILLAGE,
+                    "address": "永中街道示例路 2 号", "contact_name": "陈主任", "contact_phone": "0577-86666258"}),
+        )
+        .await;
+    assert_eq!(site.status(), StatusCode::CREATED);
+    let site_id = body(site).await["id"].as_str().unwrap().to_string();
+    event_at(
+        admin,
+        &site_id,
+        title,
+        volunteers,
+        children,
+        visibility,
+        chrono::Utc::now() + chrono::Duration::days(7),
+    )
+    .await
+}
+
+pub async fn event_at(
+    admin: &Client,
+    site_id: &str,
+    title: &str,
+    volunteers: u32,
+    children: u32,
+    visibility: Value,
+    starts: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let response = admin
+        .post(
+            "/api/events",
+            &json!({"event": {
+                "title": title, "event_type": "holiday_care", "description": "寒假托管活动",
+                "site_id": site_id,
+                "starts_at": starts, "ends_at": starts + chrono::Duration::hours(2),
+                "signup_deadline": starts - chrono::Duration::days(1),
+                "cancel_deadline": starts - chrono::Duration::days(2),
+                "volunteer_capacity": volunteers, "child_capacity": children,
+                "visibility": visibility, "status": "published"
+            }}),
+        )
+        .await;
+    let status = response.status();
+    let record = body(response).await;
+    assert_eq!(status, StatusCode::CREATED, "{record}");
+    record["id"].as_str().unwrap().to_string()
+}

@@ -26,6 +26,7 @@ pub struct CurrentUser {
     pub display_name: String,
     pub role: Role,
     pub scope: Scope,
+    pub organisation: Option<shared::events::Organisation>,
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -38,6 +39,7 @@ impl CurrentUser {
             display_name: self.display_name.clone(),
             role: self.role,
             scope: self.scope.clone(),
+            organisation: self.organisation,
             session_expires_at: self.expires_at,
         }
     }
@@ -80,6 +82,7 @@ pub async fn session_for_token(
         display_name: session.display_name,
         role: session.role,
         scope: session.scope,
+        organisation: session.organisation,
         token_hash: session.token_hash,
         expires_at: DateTime::from_timestamp(session.expires_epoch, 0).unwrap_or(now),
     }))
@@ -159,19 +162,8 @@ pub async fn login(
     if user.failed_logins > 0 || user.locked_until_epoch.is_some() {
         state.store.clear_failed_logins(&user.id).await?;
     }
-    let token = tokens::new_token();
+    let (token, session) = issue_session(state, &user).await?;
     let expires_at = now + state.settings.session_ttl;
-    let session = SessionRecord {
-        token_hash: tokens::hash(&token),
-        user_id: user.id.clone(),
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        role: user.role,
-        scope: user.scope.clone(),
-        created_at: now,
-        expires_epoch: expires_at.timestamp(),
-    };
-    state.store.put_session(&session).await?;
     record(
         state,
         &actor,
@@ -187,10 +179,35 @@ pub async fn login(
             display_name: user.display_name,
             role: user.role,
             scope: user.scope,
+            organisation: user.organisation,
             session_expires_at: DateTime::from_timestamp(session.expires_epoch, 0)
                 .unwrap_or(expires_at),
         },
     })
+}
+
+/// Starts a session for a user whose credentials were checked; returns the token for the cookie.
+/// (Also used by load tests and benchmarks, which need many signed-in users without paying for
+/// Argon2 each time.)
+pub async fn issue_session(
+    state: &AppState,
+    user: &UserRecord,
+) -> Result<(String, SessionRecord), AppError> {
+    let now = state.clock.now();
+    let token = tokens::new_token();
+    let session = SessionRecord {
+        token_hash: tokens::hash(&token),
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        scope: user.scope.clone(),
+        organisation: user.organisation,
+        created_at: now,
+        expires_epoch: (now + state.settings.session_ttl).timestamp(),
+    };
+    state.store.put_session(&session).await?;
+    Ok((token, session))
 }
 
 pub async fn logout(
@@ -264,7 +281,8 @@ pub async fn create_user(
         UserStatus::Invited,
         now,
     )
-    .with_phone(valid.phone.map(|phone| phone.as_str().to_string()));
+    .with_phone(valid.phone.map(|phone| phone.as_str().to_string()))
+    .with_organisation(valid.organisation);
     let code = tokens::new_invite_code();
     let expires_at = now + state.settings.invite_ttl;
     state
@@ -339,6 +357,7 @@ pub async fn register_volunteer(
         state.clock.now(),
     )
     .with_phone(Some(phone.as_str().to_string()))
+    .with_organisation(request.organisation)
     .with_password_hash(hash);
     state
         .store

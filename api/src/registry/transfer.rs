@@ -198,6 +198,16 @@ fn example() -> ChildInput {
 
 pub fn write_file(format: FileFormat, rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     let headers: Vec<&str> = COLUMNS.iter().map(|(header, _)| *header).collect();
+    write_table(format, "儿童名册", &headers, rows)
+}
+
+/// A spreadsheet with one header row, as CSV (UTF-8 with BOM, for Excel) or XLSX.
+pub fn write_table(
+    format: FileFormat,
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, AppError> {
     match format {
         FileFormat::Csv => {
             // A byte-order mark, so that Excel opens the UTF-8 file with the right encoding.
@@ -205,7 +215,7 @@ pub fn write_file(format: FileFormat, rows: &[Vec<String>]) -> Result<Vec<u8>, A
             {
                 let mut writer = csv::Writer::from_writer(&mut out);
                 let failed = |error: csv::Error| AppError::Unexpected(error.into());
-                writer.write_record(&headers).map_err(failed)?;
+                writer.write_record(headers).map_err(failed)?;
                 for row in rows {
                     writer.write_record(row).map_err(failed)?;
                 }
@@ -221,7 +231,7 @@ pub fn write_file(format: FileFormat, rows: &[Vec<String>]) -> Result<Vec<u8>, A
             };
             let mut workbook = rust_xlsxwriter::Workbook::new();
             let sheet = workbook.add_worksheet();
-            sheet.set_name("儿童名册").map_err(failed)?;
+            sheet.set_name(sheet_name).map_err(failed)?;
             for (column, header) in headers.iter().enumerate() {
                 sheet
                     .write_string(0, column as u16, *header)

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod children;
 pub mod embedded;
+pub mod events;
 mod item;
 pub mod schema;
 pub mod sessions;

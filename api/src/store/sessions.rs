@@ -19,6 +19,8 @@ pub struct SessionRecord {
     pub display_name: String,
     pub role: Role,
     pub scope: Scope,
+    #[serde(default)]
+    pub organisation: Option<shared::events::Organisation>,
     pub created_at: DateTime<Utc>,
     pub expires_epoch: i64,
 }

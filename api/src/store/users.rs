@@ -28,6 +28,8 @@ pub struct UserRecord {
     pub failed_logins: u32,
     #[serde(default)]
     pub locked_until_epoch: Option<i64>,
+    #[serde(default)]
+    pub organisation: Option<shared::events::Organisation>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -52,8 +54,14 @@ impl UserRecord {
             password_hash: None,
             failed_logins: 0,
             locked_until_epoch: None,
+            organisation: None,
             created_at,
         }
+    }
+
+    pub fn with_organisation(mut self, organisation: Option<shared::events::Organisation>) -> Self {
+        self.organisation = organisation;
+        self
     }
 
     pub fn with_phone(mut self, phone: Option<String>) -> Self {
@@ -75,6 +83,7 @@ impl UserRecord {
             scope: self.scope.clone(),
             status: self.status,
             phone: self.phone.clone(),
+            organisation: self.organisation,
             created_at: self.created_at,
         }
     }

@@ -24,9 +24,15 @@ use crate::store::audit::AuditFilter;
 use crate::AppState;
 
 mod children;
+mod events;
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
 const REGISTRY: Access = Access::Roles(&[Role::Admin, Role::Director]);
+const PARTICIPANTS: Access =
+    Access::Roles(&[Role::Admin, Role::Director, Role::Teacher, Role::Volunteer]);
+const ENROLLERS: Access = Access::Roles(&[Role::Admin, Role::Director, Role::Teacher]);
+const VOLUNTEER: Access = Access::Roles(&[Role::Volunteer]);
+const ORGANISERS: Access = Access::Roles(&[Role::Admin, Role::Volunteer]);
 /// Spreadsheets of a district's children can be a few megabytes.
 const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
@@ -89,80 +95,55 @@ impl Routes {
     }
 }
 
+#[rustfmt::skip]
 fn routes() -> Routes {
-    Routes {
-        specs: Vec::new(),
-        paths: BTreeMap::new(),
-    }
-    .add(Method::GET, "/api/health", Access::Public, health)
-    .add(Method::POST, "/api/auth/login", Access::Public, login)
-    .add(Method::POST, "/api/auth/logout", Access::AnyUser, logout)
-    .add(Method::GET, "/api/auth/me", Access::AnyUser, me)
-    .add(
-        Method::POST,
-        "/api/auth/password",
-        Access::AnyUser,
-        change_password,
-    )
-    .add(Method::POST, "/api/auth/activate", Access::Public, activate)
-    .add(Method::POST, "/api/auth/register", Access::Public, register)
-    .add(Method::GET, "/api/users", ADMIN, list_users)
-    .add(Method::POST, "/api/users", ADMIN, create_user)
-    .add(Method::POST, "/api/users/{id}/approve", ADMIN, approve_user)
-    .add(Method::POST, "/api/users/{id}/disable", ADMIN, disable_user)
-    .add(Method::GET, "/api/audit", ADMIN, list_audit)
-    .add(
-        Method::GET,
-        "/api/divisions/villages",
-        Access::AnyUser,
-        villages,
-    )
-    .add(Method::GET, "/api/children", REGISTRY, children::list)
-    .add(Method::POST, "/api/children", REGISTRY, children::create)
-    .add(
-        Method::GET,
-        "/api/children/review",
-        REGISTRY,
-        children::review,
-    )
-    .add(Method::GET, "/api/children/export", ADMIN, children::export)
-    .add(
-        Method::GET,
-        "/api/children/import-template",
-        ADMIN,
-        children::template,
-    )
-    .add_upload(
-        Method::POST,
-        "/api/children/import",
-        ADMIN,
-        children::import,
-    )
-    .add(Method::GET, "/api/children/{id}", REGISTRY, children::get)
-    .add(
-        Method::PUT,
-        "/api/children/{id}",
-        REGISTRY,
-        children::update,
-    )
-    .add(
-        Method::POST,
-        "/api/children/{id}/exit",
-        ADMIN,
-        children::confirm_exit,
-    )
-    .add(
-        Method::GET,
-        "/api/settings/core-districts",
-        Access::AnyUser,
-        children::core_districts,
-    )
-    .add(
-        Method::PUT,
-        "/api/settings/core-districts",
-        ADMIN,
-        children::set_core_districts,
-    )
+    Routes { specs: Vec::new(), paths: BTreeMap::new() }
+        .add(Method::GET, "/api/health", Access::Public, health)
+        .add(Method::POST, "/api/auth/login", Access::Public, login)
+        .add(Method::POST, "/api/auth/logout", Access::AnyUser, logout)
+        .add(Method::GET, "/api/auth/me", Access::AnyUser, me)
+        .add(Method::POST, "/api/auth/password", Access::AnyUser, change_password)
+        .add(Method::POST, "/api/auth/activate", Access::Public, activate)
+        .add(Method::POST, "/api/auth/register", Access::Public, register)
+        .add(Method::GET, "/api/users", ADMIN, list_users)
+        .add(Method::POST, "/api/users", ADMIN, create_user)
+        .add(Method::POST, "/api/users/{id}/approve", ADMIN, approve_user)
+        .add(Method::POST, "/api/users/{id}/disable", ADMIN, disable_user)
+        .add(Method::GET, "/api/audit", ADMIN, list_audit)
+        .add(Method::GET, "/api/divisions/villages", Access::AnyUser, villages)
+        .add(Method::GET, "/api/children", REGISTRY, children::list)
+        .add(Method::POST, "/api/children", REGISTRY, children::create)
+        .add(Method::GET, "/api/children/review", REGISTRY, children::review)
+        .add(Method::GET, "/api/children/export", ADMIN, children::export)
+        .add(Method::GET, "/api/children/import-template", ADMIN, children::template)
+        .add_upload(Method::POST, "/api/children/import", ADMIN, children::import)
+        .add(Method::GET, "/api/children/{id}", REGISTRY, children::get)
+        .add(Method::PUT, "/api/children/{id}", REGISTRY, children::update)
+        .add(Method::POST, "/api/children/{id}/exit", ADMIN, children::confirm_exit)
+        .add(Method::GET, "/api/settings/core-districts", Access::AnyUser, children::core_districts)
+        .add(Method::PUT, "/api/settings/core-districts", ADMIN, children::set_core_districts)
+        .add(Method::GET, "/api/sites", PARTICIPANTS, events::sites)
+        .add(Method::POST, "/api/sites", ADMIN, events::create_site)
+        .add(Method::PUT, "/api/sites/{id}", ADMIN, events::update_site)
+        .add(Method::GET, "/api/events", PARTICIPANTS, events::list)
+        .add(Method::POST, "/api/events", ADMIN, events::create)
+        .add(Method::GET, "/api/events/{id}", PARTICIPANTS, events::get)
+        .add(Method::PUT, "/api/events/{id}", ADMIN, events::update)
+        .add(Method::POST, "/api/events/{id}/cancel", ADMIN, events::cancel)
+        .add(Method::POST, "/api/events/{id}/signup", VOLUNTEER, events::sign_up)
+        .add(Method::POST, "/api/events/{id}/signup/cancel", VOLUNTEER, events::cancel_sign_up)
+        .add(Method::POST, "/api/events/{id}/children", ENROLLERS, events::sign_up_child)
+        .add(Method::POST, "/api/events/{id}/children/{child_id}/cancel", ENROLLERS, events::cancel_child)
+        .add(Method::GET, "/api/events/{id}/roster", ORGANISERS, events::roster)
+        .add(Method::GET, "/api/events/{id}/roster/export", ADMIN, events::export_roster)
+        .add(Method::POST, "/api/events/{id}/checkin", ORGANISERS, events::check_in)
+        .add(Method::POST, "/api/events/{id}/hours", ADMIN, events::correct_hours)
+        .add(Method::GET, "/api/events/{id}/calendar.ics", PARTICIPANTS, events::event_calendar)
+        .add(Method::GET, "/api/me/events", VOLUNTEER, events::my_events)
+        .add(Method::GET, "/api/me/hours", VOLUNTEER, events::my_hours)
+        .add(Method::GET, "/api/me/calendar.ics", VOLUNTEER, events::my_calendar)
+        .add(Method::GET, "/api/hours/organisations", ADMIN, events::organisation_hours)
+        .add(Method::GET, "/api/notifications", Access::AnyUser, events::notifications)
 }
 
 /// Every endpoint with the roles it admits; the authorization tests walk this list.
