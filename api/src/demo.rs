@@ -241,5 +241,103 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
         });
     }
     state.store.put_children_batch(&children).await?;
+    events(state, &director_villages).await?;
     Ok(created)
+}
+
+/// Three sites and a few upcoming events, one of them with the demo volunteer signed up.
+async fn events(state: &AppState, villages: &[String]) -> Result<(), AppError> {
+    use shared::events::{
+        EventInput, EventStatus, EventType, PlaceKind, SignupRecord, SignupStatus, Site, SiteInput,
+        SiteType, Visibility,
+    };
+    let sites = [
+        ("永中街道儿童之家", SiteType::ChildrensHome),
+        ("龙湾区未成年人保护工作站", SiteType::ProtectionStation),
+        ("海城妇儿驿站", SiteType::WomenChildrenPost),
+    ];
+    let mut site_ids = Vec::new();
+    for (i, (name, site_type)) in sites.into_iter().enumerate() {
+        let site = Site {
+            id: ulid::Ulid::new().to_string(),
+            site: SiteInput {
+                name: name.into(),
+                site_type,
+                village_code: villages[i % villages.len()].clone(),
+                address: format!("示例路 {} 号", 10 + i),
+                contact_name: "陈主任".into(),
+                contact_phone: "0577-86666258".into(),
+            },
+        };
+        state.store.put_site(&site).await?;
+        site_ids.push(site.id);
+    }
+    let now = state.clock.now();
+    let plans = [
+        ("寒假托管:书法与手工", EventType::HolidayCare, 10, 20, 5),
+        ("成长微课:认识情绪", EventType::MicroCourse, 4, 15, 9),
+        (
+            "心理健康课:与压力做朋友",
+            EventType::MentalHealth,
+            2,
+            12,
+            12,
+        ),
+        ("法治教育进校园", EventType::LegalEducation, 0, 40, 16),
+    ];
+    let volunteer = state.store.find_user_by_username("volunteer.demo").await?;
+    for (i, (title, event_type, volunteers, children, in_days)) in plans.into_iter().enumerate() {
+        // 09:00 Beijing time (01:00 UTC), `in_days` from today.
+        let day = shared::time::beijing_date(now) + chrono::Duration::days(in_days);
+        let starts = day
+            .and_hms_opt(1, 0, 0)
+            .map(|at| at.and_utc())
+            .unwrap_or(now);
+        let event = crate::store::events::EventItem {
+            id: ulid::Ulid::new().to_string(),
+            version: 1,
+            event: EventInput {
+                title: title.into(),
+                event_type,
+                description: "示例活动(虚构)。Demo event (fictional).".into(),
+                site_id: site_ids[i % site_ids.len()].clone(),
+                starts_at: starts,
+                ends_at: starts + chrono::Duration::hours(2),
+                signup_deadline: starts - chrono::Duration::days(1),
+                cancel_deadline: starts - chrono::Duration::days(2),
+                volunteer_capacity: volunteers,
+                child_capacity: children,
+                visibility: Visibility::AllVolunteers,
+                leads: volunteer
+                    .iter()
+                    .map(|v| v.id.clone())
+                    .take(usize::from(i == 0))
+                    .collect(),
+                status: EventStatus::Published,
+            },
+            v_confirmed: 0,
+            v_waitlisted: 0,
+            c_confirmed: 0,
+            c_waitlisted: 0,
+            created_by: "demo".into(),
+        };
+        state.store.put_new_event(&event).await?;
+        if let (0, Some(volunteer)) = (i, &volunteer) {
+            let signup = SignupRecord {
+                event_id: event.id.clone(),
+                kind: PlaceKind::Volunteer,
+                person_id: volunteer.id.clone(),
+                name: volunteer.display_name.clone(),
+                status: SignupStatus::Confirmed,
+                position: None,
+                signed_up_at: now,
+                attendance: None,
+                minutes: None,
+                correction: None,
+                entered_by: None,
+            };
+            state.store.join_confirmed(&signup, starts, now).await?;
+        }
+    }
+    Ok(())
 }

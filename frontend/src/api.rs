@@ -274,3 +274,111 @@ pub async fn import_children(file: web_sys::File) -> ApiResult<ImportReport> {
         .map_err(|_| ApiError::Network)?;
     decode(response).await
 }
+
+use shared::events::{
+    CheckInRequest, ChildSignupRequest, CorrectHoursRequest, CreateEventRequest, EventInput,
+    EventRecord, MyEvent, MyHours, Notification, OrganisationHours, Roster, SignupRecord, Site,
+    SiteInput, UpdateEventRequest,
+};
+
+pub async fn sites() -> ApiResult<Vec<Site>> {
+    get("/api/sites").await
+}
+
+pub async fn save_site(id: Option<&str>, site: &SiteInput) -> ApiResult<Site> {
+    match id {
+        Some(id) => {
+            send_json(
+                gloo_net::http::Method::PUT,
+                &format!("/api/sites/{id}"),
+                site,
+            )
+            .await
+        }
+        None => post("/api/sites", site).await,
+    }
+}
+
+pub async fn events(
+    event_type: Option<String>,
+    street: Option<String>,
+) -> ApiResult<Vec<EventRecord>> {
+    get(&format!(
+        "/api/events{}",
+        query(&[
+            ("type", event_type.as_deref()),
+            ("street", street.as_deref())
+        ])
+    ))
+    .await
+}
+
+pub async fn event(id: &str) -> ApiResult<EventRecord> {
+    get(&format!("/api/events/{id}")).await
+}
+
+pub async fn save_event(id: Option<(&str, u64)>, event: EventInput) -> ApiResult<EventRecord> {
+    match id {
+        Some((id, version)) => {
+            send_json(
+                gloo_net::http::Method::PUT,
+                &format!("/api/events/{id}"),
+                &UpdateEventRequest { version, event },
+            )
+            .await
+        }
+        None => post("/api/events", &CreateEventRequest { event }).await,
+    }
+}
+
+pub async fn cancel_event(id: &str) -> ApiResult<EventRecord> {
+    post(&format!("/api/events/{id}/cancel"), &serde_json::json!({})).await
+}
+
+pub async fn sign_up(id: &str) -> ApiResult<SignupRecord> {
+    post(&format!("/api/events/{id}/signup"), &serde_json::json!({})).await
+}
+
+pub async fn cancel_sign_up(id: &str) -> ApiResult<SignupRecord> {
+    post(
+        &format!("/api/events/{id}/signup/cancel"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn sign_up_child(id: &str, child_id: String) -> ApiResult<SignupRecord> {
+    post(
+        &format!("/api/events/{id}/children"),
+        &ChildSignupRequest { child_id },
+    )
+    .await
+}
+
+pub async fn roster(id: &str) -> ApiResult<Roster> {
+    get(&format!("/api/events/{id}/roster")).await
+}
+
+pub async fn check_in(id: &str, request: &CheckInRequest) -> ApiResult<SignupRecord> {
+    post(&format!("/api/events/{id}/checkin"), request).await
+}
+
+pub async fn correct_hours(id: &str, request: &CorrectHoursRequest) -> ApiResult<SignupRecord> {
+    post(&format!("/api/events/{id}/hours"), request).await
+}
+
+pub async fn my_events() -> ApiResult<Vec<MyEvent>> {
+    get("/api/me/events").await
+}
+
+pub async fn my_hours() -> ApiResult<MyHours> {
+    get("/api/me/hours").await
+}
+
+pub async fn organisation_hours() -> ApiResult<Vec<OrganisationHours>> {
+    get("/api/hours/organisations").await
+}
+
+pub async fn notifications() -> ApiResult<Vec<Notification>> {
+    get("/api/notifications").await
+}

@@ -39,6 +39,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/children/import") view=|| view! { <Protected><pages::children::import::ImportPage/></Protected> }/>
                     <Route path=path!("/children/:id") view=|| view! { <Protected><pages::children::detail::ChildDetailPage/></Protected> }/>
                     <Route path=path!("/children/:id/edit") view=|| view! { <Protected><pages::children::form::ChildFormPage/></Protected> }/>
+                    <Route path=path!("/events") view=|| view! { <Protected><pages::events::list::EventsPage/></Protected> }/>
+                    <Route path=path!("/events/new") view=|| view! { <Protected><pages::events::form::EventFormPage/></Protected> }/>
+                    <Route path=path!("/events/:id") view=|| view! { <Protected><pages::events::detail::EventPage/></Protected> }/>
+                    <Route path=path!("/events/:id/edit") view=|| view! { <Protected><pages::events::form::EventFormPage/></Protected> }/>
+                    <Route path=path!("/events/:id/roster") view=|| view! { <Protected><pages::events::roster::RosterPage/></Protected> }/>
+                    <Route path=path!("/my/events") view=|| view! { <Protected><pages::events::mine::MyEventsPage/></Protected> }/>
+                    <Route path=path!("/hours") view=|| view! { <Protected><pages::events::mine::HoursReportPage/></Protected> }/>
+                    <Route path=path!("/sites") view=|| view! { <Protected><pages::events::sites::SitesPage/></Protected> }/>
                     <Route path=path!("/settings") view=|| view! { <Protected><pages::settings::SettingsPage/></Protected> }/>
                 </Routes>
             </Shell>

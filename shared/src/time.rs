@@ -63,3 +63,32 @@ mod format_tests {
         assert_eq!(format_date(day, Lang::En), "29 Nov 2026");
     }
 }
+
+/// A `datetime-local` value (`2026-12-05T09:00`) read as Beijing time.
+pub fn parse_beijing_local(value: &str) -> Option<DateTime<Utc>> {
+    let naive = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M").ok()?;
+    naive
+        .and_local_timezone(beijing())
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// The `datetime-local` value of an instant, in Beijing time.
+pub fn to_beijing_local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&beijing())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+#[cfg(test)]
+mod local_tests {
+    use super::*;
+
+    #[test]
+    fn form_times_are_beijing_times() {
+        let at = parse_beijing_local("2026-12-01T00:30").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-30T16:30:00+00:00");
+        assert_eq!(to_beijing_local(at), "2026-12-01T00:30");
+        assert!(parse_beijing_local("yesterday").is_none());
+    }
+}

@@ -278,5 +278,75 @@ async fn screenshots() {
     browser.goto(&format!("{}/users", app.url)).await.unwrap();
     wait_for(&browser, "#user-list").await;
     shot("users").await;
+    browser.goto(&format!("{}/events", app.url)).await.unwrap();
+    wait_for(&browser, "#event-list li").await;
+    shot("events").await;
+    click(&browser, "#event-list li a").await;
+    wait_for(&browser, "#event-detail").await;
+    shot("event").await;
     browser.close().await.unwrap();
+}
+
+async fn registered_volunteer(app: &tests::TestApp, admin: &tests::Client, username: &str) {
+    let response = app
+        .client()
+        .post(
+            "/api/auth/register",
+            &serde_json::json!({"username": username, "display_name": "志愿者", "phone": "13900001234",
+                                "password": tests::PASSWORD, "organisation": "womens_federation"}),
+        )
+        .await;
+    let id = tests::body(response).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    admin
+        .post(&format!("/api/users/{id}/approve"), &serde_json::json!({}))
+        .await;
+}
+
+#[tokio::test]
+async fn the_last_place_goes_to_one_volunteer_and_passes_to_the_waitlisted_one_when_she_cancels() {
+    let app = portal().await;
+    let admin = app.admin().await;
+    let id = tests::event(
+        &admin,
+        "冬令营志愿服务",
+        1,
+        0,
+        serde_json::json!({"kind": "all_volunteers"}),
+    )
+    .await;
+    registered_volunteer(&app, &admin, "mama.first").await;
+    registered_volunteer(&app, &admin, "mama.second").await;
+    let driver = ChromeDriver::start().await;
+    let first = driver.browser(360, 740).await;
+    let second = driver.browser(360, 740).await;
+    let page = format!("{}/events/{id}", app.url);
+
+    sign_in(&first, &app.url, "mama.first", tests::PASSWORD).await;
+    wait_for(&first, "#home-volunteer").await;
+    first.goto(&page).await.unwrap();
+    wait_for_text(&first, "#places", "还剩 1").await;
+    click(&first, "#sign-up").await;
+    wait_for_text(&first, "#my-place", "已确认").await;
+    assert_fits_width(&first, 360).await;
+
+    sign_in(&second, &app.url, "mama.second", tests::PASSWORD).await;
+    wait_for(&second, "#home-volunteer").await;
+    second.goto(&page).await.unwrap();
+    wait_for_text(&second, "#places", "已满").await;
+    wait_for_text(&second, "#sign-up", "候补").await;
+    click(&second, "#sign-up").await;
+    wait_for_text(&second, "#my-place", "第 1 位").await;
+
+    click(&first, "#cancel-sign-up").await;
+    wait_for(&first, "#sign-up").await;
+    second.refresh().await.unwrap();
+    wait_for_text(&second, "#my-place", "已确认").await;
+    // …and she was told.
+    second.goto(&app.url).await.unwrap();
+    wait_for_text(&second, "#notifications", "候补成功").await;
+    first.close().await.unwrap();
+    second.close().await.unwrap();
 }

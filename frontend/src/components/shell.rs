@@ -29,6 +29,15 @@ pub fn Shell(children: Children) -> impl IntoView {
             .me()
             .is_some_and(|me| matches!(me.role, Role::Admin | Role::Director))
     };
+    let takes_part = move || {
+        session.me().is_some_and(|me| {
+            matches!(
+                me.role,
+                Role::Admin | Role::Director | Role::Teacher | Role::Volunteer
+            )
+        })
+    };
+    let is_volunteer = move || session.me().is_some_and(|me| me.role == Role::Volunteer);
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -49,6 +58,12 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <A href="/">{move || i18n.tr("首页", "Home")}</A>
                 <Show when=keeps_registry>
                     <A href="/children">{move || i18n.tr("儿童名册", "Children")}</A>
+                </Show>
+                <Show when=takes_part>
+                    <A href="/events">{move || i18n.tr("活动", "Events")}</A>
+                </Show>
+                <Show when=is_volunteer>
+                    <A href="/my/events">{move || i18n.tr("我的活动", "My events")}</A>
                 </Show>
                 <Show when=is_admin>
                     <A href="/users">{move || i18n.tr("用户", "Users")}</A>

@@ -27,6 +27,7 @@ pub fn HomePage() -> impl IntoView {
                         <span class="badge">{move || role.label().get(i18n.lang.get())}</span>
                         <span class="muted">{scope.clone()}</span>
                     </p>
+                    <Notifications/>
                     {sections(role)}
                 </section>
             }
@@ -90,6 +91,33 @@ fn Section(zh: &'static str, en: &'static str, children: Children) -> impl IntoV
             <h2>{move || i18n.tr(zh, en)}</h2>
             {children()}
         </section>
+    }
+}
+
+/// Messages for this user (waitlist promotions, cancelled events …), newest first.
+#[component]
+fn Notifications() -> impl IntoView {
+    let i18n = use_i18n();
+    let notes = LocalResource::new(crate::api::notifications);
+    move || {
+        notes.get().and_then(Result::ok).filter(|list| !list.is_empty()).map(|list| view! {
+            <section class="card" id="notifications">
+                <h2>{move || i18n.tr("消息", "Messages")}</h2>
+                <ul class="rows">
+                    {list.into_iter().take(10).map(|note| {
+                        let at = note.at;
+                        let text = note.text.clone();
+                        let link = note.link.clone().unwrap_or_else(|| "/".into());
+                        view! {
+                            <li class="row"><div class="row-main">
+                                <a href=link>{move || text.get(i18n.lang.get()).to_string()}</a>
+                                <div class="muted">{move || shared::time::format_datetime(at, i18n.lang.get())}</div>
+                            </div></li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })
     }
 }
 

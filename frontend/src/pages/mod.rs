@@ -2,6 +2,7 @@ pub mod account;
 pub mod activate;
 pub mod audit;
 pub mod children;
+pub mod events;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -16,6 +16,7 @@ pub fn RegisterPage() -> impl IntoView {
     let display_name = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let organisation = RwSignal::new(None::<shared::events::Organisation>);
     let (error, set_error) = signal(None::<ApiError>);
     let done = RwSignal::new(false);
 
@@ -27,6 +28,7 @@ pub fn RegisterPage() -> impl IntoView {
             display_name: display_name.get_untracked(),
             phone: phone.get_untracked(),
             password: password.get_untracked(),
+            organisation: organisation.get_untracked(),
         };
         spawn_local(async move {
             match crate::api::register(&request).await {
@@ -53,6 +55,15 @@ pub fn RegisterPage() -> impl IntoView {
                             max=limits::PERSON_NAME_MAX autocomplete="name"/>
                         <TextField id="reg-phone" label_zh="手机号" label_en="Mobile number" value=phone
                             kind="tel" max=16 autocomplete="tel"/>
+                        <div class="field">
+                            <label for="reg-organisation">{move || i18n.tr("所属组织", "Organisation")}</label>
+                            <select id="reg-organisation" on:change=move |event| organisation.set(shared::events::Organisation::parse(&event_target_value(&event)))>
+                                <option value="">{move || i18n.tr("请选择", "Choose")}</option>
+                                {shared::events::Organisation::ALL.iter().map(|org| view! {
+                                    <option value=org.as_str()>{move || org.label().get(i18n.lang.get())}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
                         <TextField id="reg-password" label_zh="密码" label_en="Password" value=password
                             kind="password" max=limits::PASSWORD_MAX autocomplete="new-password"
                             hint_zh="至少 10 个字符" hint_en="At least 10 characters"/>

@@ -127,6 +127,7 @@ fn CreateUserForm(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl
     let unit = RwSignal::new(String::new());
     let phone = RwSignal::new(String::new());
     let villages = RwSignal::new(Vec::<String>::new());
+    let organisation = RwSignal::new(None::<shared::events::Organisation>);
     let (error, set_error) = signal(None::<ApiError>);
     let created = RwSignal::new(None::<CreateUserResponse>);
 
@@ -154,6 +155,9 @@ fn CreateUserForm(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl
             role: role_value,
             scope,
             phone: (!phone_value.trim().is_empty()).then_some(phone_value),
+            organisation: (role_value == Role::Volunteer)
+                .then_some(organisation.get_untracked())
+                .flatten(),
         };
         let on_created = on_created.clone();
         spawn_local(async move {
@@ -197,6 +201,17 @@ fn CreateUserForm(on_created: impl Fn() + Clone + Send + Sync + 'static) -> impl
                         hint_zh="如:区公安分局、区教育局、区妇联" hint_en="e.g. district police, education bureau, women's federation"/>
                 }.into_any(),
                 Role::Director => view! { <VillagePicker selected=villages/> }.into_any(),
+                Role::Volunteer => view! {
+                    <div class="field">
+                        <label for="new-organisation">{move || i18n.tr("所属组织", "Organisation")}</label>
+                        <select id="new-organisation" on:change=move |event| organisation.set(shared::events::Organisation::parse(&event_target_value(&event)))>
+                            <option value="">{move || i18n.tr("请选择", "Choose")}</option>
+                            {shared::events::Organisation::ALL.iter().map(|org| view! {
+                                <option value=org.as_str()>{move || org.label().get(i18n.lang.get())}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                }.into_any(),
                 _ => ().into_any(),
             }}
             <TextField id="new-phone" label_zh="手机号(选填)" label_en="Mobile (optional)" value=phone

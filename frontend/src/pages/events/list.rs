@@ -1,0 +1,87 @@
+//! Upcoming events, filtered by type and street.
+
+use leptos::prelude::*;
+use shared::events::EventType;
+use shared::Role;
+
+use super::{when, Places};
+use crate::components::feedback::{Empty, Loading};
+use crate::i18n::use_i18n;
+use crate::session::use_session;
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let is_admin = move || session.me().is_some_and(|me| me.role == Role::Admin);
+    let event_type = RwSignal::new(String::new());
+    let street = RwSignal::new(String::new());
+    let events = LocalResource::new(move || {
+        let kind = Some(event_type.get()).filter(|k| !k.is_empty());
+        let street = Some(street.get()).filter(|s| !s.is_empty());
+        crate::api::events(kind, street)
+    });
+    view! {
+        <section class="card">
+            <div class="card-head">
+                <h1>{move || i18n.tr("活动", "Events")}</h1>
+                <Show when=is_admin>
+                    <div class="row-actions">
+                        <a class="button" href="/sites">{move || i18n.tr("服务阵地", "Sites")}</a>
+                        <a class="button" href="/hours">{move || i18n.tr("志愿时长", "Hours")}</a>
+                        <a id="new-event" class="button primary" href="/events/new">{move || i18n.tr("新建活动", "New event")}</a>
+                    </div>
+                </Show>
+            </div>
+            <div class="filters">
+                <select aria-label=move || i18n.tr("类型", "Type") on:change=move |event| event_type.set(event_target_value(&event))>
+                    <option value="">{move || i18n.tr("全部类型", "All types")}</option>
+                    {EventType::ALL.iter().map(|kind| view! { <option value=kind.as_str()>{move || kind.label().get(i18n.lang.get())}</option> }).collect_view()}
+                </select>
+                <select aria-label=move || i18n.tr("街道", "Street") on:change=move |event| street.set(event_target_value(&event))>
+                    <option value="">{move || i18n.tr("全部街道", "All streets")}</option>
+                    {shared::divisions::streets().map(|s| view! { <option value=s.code>{s.name}</option> }).collect_view()}
+                </select>
+            </div>
+            {move || match events.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(error)) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <Empty zh="近期没有活动。" en="No upcoming events."/> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul id="event-list" class="rows">
+                        {list.into_iter().map(|record| {
+                            let href = format!("/events/{}", record.id);
+                            let kind = record.event.event_type;
+                            let status = record.event.status;
+                            let mine = record.my_signup.as_ref().map(|s| s.status);
+                            let site = record.site.as_ref().map(|s| s.site.name.clone()).unwrap_or_default();
+                            let shown = record.clone();
+                            view! {
+                                <li class="row">
+                                    <div class="row-main">
+                                        <a href=href><strong>{record.event.title.clone()}</strong></a>
+                                        <div class="row-meta">
+                                            <span class="badge">{move || kind.label().get(i18n.lang.get())}</span>
+                                            <span>{move || when(&shown, i18n.lang.get())}</span>
+                                            <span class="muted">{site}</span>
+                                            {(status != shared::events::EventStatus::Published).then(|| view! {
+                                                <span class="status status-disabled">{move || status.label().get(i18n.lang.get())}</span>
+                                            })}
+                                            {mine.filter(|s| *s != shared::events::SignupStatus::Cancelled).map(|s| view! {
+                                                <span class="status status-active">{move || s.label().get(i18n.lang.get())}</span>
+                                            })}
+                                        </div>
+                                        <div class="row-meta">
+                                            {(record.volunteers.capacity > 0).then(|| view! { <Places counts=record.volunteers.clone() zh="志愿者" en="Volunteers"/> })}
+                                            {(record.children.capacity > 0).then(|| view! { <Places counts=record.children.clone() zh="儿童" en="Children"/> })}
+                                        </div>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}

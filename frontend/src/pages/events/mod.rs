@@ -1,0 +1,43 @@
+pub mod detail;
+pub mod form;
+pub mod list;
+pub mod mine;
+pub mod roster;
+pub mod sites;
+
+use leptos::prelude::*;
+use shared::events::{EventRecord, PlaceCounts};
+use shared::Lang;
+
+use crate::i18n::use_i18n;
+
+/// "12月5日 09:00–11:00" / "5 Dec 2026, 09:00–11:00", in Beijing time.
+pub fn when(record: &EventRecord, lang: Lang) -> String {
+    let start = shared::time::format_datetime(record.event.starts_at, lang);
+    let end = record
+        .event
+        .ends_at
+        .with_timezone(&shared::time::beijing())
+        .format("%H:%M");
+    format!("{start}–{end}")
+}
+
+/// "还剩 3 个名额" / "Full — 2 waiting".
+#[component]
+pub fn Places(counts: PlaceCounts, zh: &'static str, en: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let full = counts.left() == 0;
+    view! {
+        <span class=if full { "places full" } else { "places" }>
+            {move || {
+                let lang = i18n.lang.get();
+                match (lang, full) {
+                    (Lang::Zh, false) => format!("{zh}:还剩 {} / {} 个名额", counts.left(), counts.capacity),
+                    (Lang::En, false) => format!("{en}: {} of {} places left", counts.left(), counts.capacity),
+                    (Lang::Zh, true) => format!("{zh}:已满,{} 人候补", counts.waitlisted),
+                    (Lang::En, true) => format!("{en}: full, {} waiting", counts.waitlisted),
+                }
+            }}
+        </span>
+    }
+}
