@@ -1,6 +1,8 @@
 //! The test harness: each test gets the real local server on a random port, on its own fresh
 //! embedded engine, and a real HTTP client with a cookie jar.
 
+pub mod chrome;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
