@@ -14,6 +14,10 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Largest accepted request body; larger ones get 413.
     pub body_limit_bytes: usize,
+    /// How long a process may reuse a session it has read. Only safe where this process sees
+    /// every sign-out and every disabled account (the local server); zero on Lambda, where
+    /// several instances serve one table.
+    pub session_cache: Duration,
 }
 
 impl Default for Settings {
@@ -26,6 +30,7 @@ impl Default for Settings {
             lockout: Duration::minutes(15),
             secure_cookies: false,
             body_limit_bytes: 64 * 1024,
+            session_cache: Duration::seconds(30),
         }
     }
 }

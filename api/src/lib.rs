@@ -23,4 +23,20 @@ pub struct AppState {
     pub store: store::Store,
     pub settings: Arc<config::Settings>,
     pub clock: clock::Clock,
+    pub audit: accounts::AuditWriter,
+    pub sessions: accounts::SessionCache,
+}
+
+impl AppState {
+    /// Must run inside a Tokio runtime: it starts the audit writer.
+    pub fn new(store: store::Store, settings: config::Settings, clock: clock::Clock) -> Self {
+        let sessions = accounts::SessionCache::new(settings.session_cache);
+        Self {
+            audit: accounts::AuditWriter::start(store.clone()),
+            store,
+            settings: Arc::new(settings),
+            clock,
+            sessions,
+        }
+    }
 }

@@ -61,11 +61,7 @@ impl LocalServer {
             DataLocation::Memory => EmbeddedEngine::start(EngineFile::InMemory).await?,
         };
         let store = engine.store(&settings.table_name).await?;
-        let state = AppState {
-            store,
-            settings: std::sync::Arc::new(settings),
-            clock,
-        };
+        let state = AppState::new(store, settings, clock);
         let first_admin =
             crate::accounts::bootstrap_admin(&state, options.initial_admin_password.clone())
                 .await

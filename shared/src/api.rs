@@ -306,9 +306,10 @@ impl AuditAction {
             AuditAction::ChildCreated => Text::new("新建儿童档案", "Created a child record"),
             AuditAction::ChildUpdated => Text::new("修改儿童档案", "Changed a child record"),
             AuditAction::ChildViewed => Text::new("查看儿童档案", "Viewed a child record"),
-            AuditAction::ChildIdNumberViewed => {
-                Text::new("查看完整身份证号", "Viewed a full ID number")
-            }
+            AuditAction::ChildIdNumberViewed => Text::new(
+                "查看儿童档案(含完整身份证号)",
+                "Viewed a child record with the full ID number",
+            ),
             AuditAction::ChildrenListed => Text::new("查看儿童名单", "Listed children"),
             AuditAction::ChildrenReviewListed => {
                 Text::new("查看待复核名单", "Listed children to review")

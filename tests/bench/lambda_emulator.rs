@@ -37,18 +37,35 @@ async fn next(State(emulator): State<Emulator>) -> (HeaderMap, String) {
         std::future::pending::<()>().await;
     }
     let mut headers = HeaderMap::new();
-    headers.insert("lambda-runtime-aws-request-id", "bench-1".parse().expect("header"));
+    headers.insert(
+        "lambda-runtime-aws-request-id",
+        "bench-1".parse().expect("header"),
+    );
     let deadline = (chrono::Utc::now() + chrono::Duration::seconds(30)).timestamp_millis();
-    headers.insert("lambda-runtime-deadline-ms", deadline.to_string().parse().expect("header"));
+    headers.insert(
+        "lambda-runtime-deadline-ms",
+        deadline.to_string().parse().expect("header"),
+    );
     headers.insert(
         "lambda-runtime-invoked-function-arn",
-        "arn:aws:lambda:cn-north-1:123456789012:function:shouwang".parse().expect("header"),
+        "arn:aws:lambda:cn-north-1:123456789012:function:shouwang"
+            .parse()
+            .expect("header"),
     );
-    headers.insert("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000".parse().expect("header"));
+    headers.insert(
+        "lambda-runtime-trace-id",
+        "Root=1-00000000-000000000000000000000000"
+            .parse()
+            .expect("header"),
+    );
     (headers, emulator.event.as_ref().clone())
 }
 
-async fn respond(State(emulator): State<Emulator>, Path(_id): Path<String>, body: String) -> &'static str {
+async fn respond(
+    State(emulator): State<Emulator>,
+    Path(_id): Path<String>,
+    body: String,
+) -> &'static str {
     emulator.observed.lock().await.response = Some((Instant::now(), body));
     emulator.done.notify_one();
     "{}"
@@ -74,7 +91,10 @@ pub async fn start(event: String) -> anyhow::Result<Running> {
     };
     let app = Router::new()
         .route("/2018-06-01/runtime/invocation/next", get(next))
-        .route("/2018-06-01/runtime/invocation/{id}/response", post(respond))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(respond),
+        )
         .route("/2018-06-01/runtime/invocation/{id}/error", post(failed))
         .route("/2018-06-01/runtime/init/error", post(failed))
         .with_state(emulator.clone());

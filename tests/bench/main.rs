@@ -22,7 +22,9 @@ fn root() -> PathBuf {
 }
 
 fn release_binary(name: &str) -> PathBuf {
-    let target = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("target"));
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("target"));
     target.join("release").join(name)
 }
 
@@ -64,7 +66,11 @@ async fn seed_children(app: &TestApp, count: usize) -> Vec<String> {
             }
         })
         .collect();
-    state.store.put_children_batch(&children).await.expect("seeded");
+    state
+        .store
+        .put_children_batch(&children)
+        .await
+        .expect("seeded");
     children.into_iter().map(|child| child.id).collect()
 }
 
@@ -122,16 +128,33 @@ async fn raw_transactions(app: &TestApp) -> load::LoadResult {
     .await
 }
 
-async fn http_levels(name: &str, client: &reqwest::Client, cookie: &str, urls: Vec<String>) -> Vec<Value> {
+async fn http_levels(
+    name: &str,
+    client: &reqwest::Client,
+    cookie: &str,
+    urls: Vec<String>,
+) -> Vec<Value> {
     let mut out = Vec::new();
     for connections in [1, 16, 64] {
         let client = client.clone();
         let cookie = cookie.to_string();
         let urls = urls.clone();
-        let result = load::run(connections, Duration::from_secs(SECONDS_PER_LEVEL), move |i| {
-            let request = client.get(&urls[i % urls.len()]).header("cookie", cookie.clone());
-            async move { request.send().await.map(|r| r.status().is_success()).unwrap_or(false) }
-        })
+        let result = load::run(
+            connections,
+            Duration::from_secs(SECONDS_PER_LEVEL),
+            move |i| {
+                let request = client
+                    .get(&urls[i % urls.len()])
+                    .header("cookie", cookie.clone());
+                async move {
+                    request
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false)
+                }
+            },
+        )
         .await;
         out.push(json!({"endpoint": name, "result": result}));
     }
@@ -139,10 +162,20 @@ async fn http_levels(name: &str, client: &reqwest::Client, cookie: &str, urls: V
 }
 
 async fn rush(app: &TestApp, admin: &tests::Client) -> Value {
-    let via_http = tests::event(admin, "基准:报名高峰", 50, 0, json!({"kind": "all_volunteers"})).await;
+    let via_http = tests::event(
+        admin,
+        "基准:报名高峰",
+        50,
+        0,
+        json!({"kind": "all_volunteers"}),
+    )
+    .await;
     let volunteers = app.volunteers("bench", 1000, "charity").await;
     let http = reqwest::Client::new();
-    let clients: Vec<TokenClient> = volunteers.iter().map(|(token, _)| TokenClient::new(app, &http, token)).collect();
+    let clients: Vec<TokenClient> = volunteers
+        .iter()
+        .map(|(token, _)| TokenClient::new(app, &http, token))
+        .collect();
     let path = format!("/api/events/{via_http}/signup");
     let body = json!({});
     let started = Instant::now();
@@ -163,9 +196,21 @@ async fn rush(app: &TestApp, admin: &tests::Client) -> Value {
         }
     }
     // The raw engine doing the same transactions, without HTTP, sessions or checks.
-    let site = tests::body(admin.get("/api/sites").await).await[0]["id"].as_str().unwrap_or_default().to_string();
+    let site = tests::body(admin.get("/api/sites").await).await[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let starts = chrono::Utc::now() + chrono::Duration::days(30);
-    let raw_event = tests::event_at(admin, &site, "基准:引擎直接报名", 50, 0, json!({"kind": "all_volunteers"}), starts).await;
+    let raw_event = tests::event_at(
+        admin,
+        &site,
+        "基准:引擎直接报名",
+        50,
+        0,
+        json!({"kind": "all_volunteers"}),
+        starts,
+    )
+    .await;
     let store = app.server.state.store.clone();
     let now = chrono::Utc::now();
     let started = Instant::now();
@@ -186,7 +231,9 @@ async fn rush(app: &TestApp, admin: &tests::Client) -> Value {
         };
         async move {
             match store.join_confirmed(&signup, starts, now).await {
-                Ok(api::store::events::JoinOutcome::NotOpen) => store.join_waitlist(&signup, starts, now).await.is_ok(),
+                Ok(api::store::events::JoinOutcome::NotOpen) => {
+                    store.join_waitlist(&signup, starts, now).await.is_ok()
+                }
                 other => other.is_ok(),
             }
         }
@@ -205,14 +252,23 @@ async fn import(admin: &tests::Client) -> Value {
         lines.push(format!("导入{i:05},女,2015-05-05,,330303,{village},{village},示例路,示例小学,三(1)班,留守儿童,常规,外出务工,440106,2024-02-20,,,,外出务工,330381,2024-02-20,,,,张奶奶,祖母,13800000000,有监护能力,唱歌"));
     }
     let started = Instant::now();
-    let response = admin.post_raw("/api/children/import", "text/csv", lines.join("\n").into_bytes()).await;
+    let response = admin
+        .post_raw(
+            "/api/children/import",
+            "text/csv",
+            lines.join("\n").into_bytes(),
+        )
+        .await;
     let elapsed = started.elapsed().as_secs_f64() * 1000.0;
     let report = tests::body(response).await;
     json!({"rows": 5000, "ms": elapsed, "imported": report["imported"]})
 }
 
 async fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18099)
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(18099)
 }
 
 /// Process start to the first 200 from `/api/health`, on a data file that already exists.
@@ -228,7 +284,12 @@ async fn startup() -> Value {
         let port = free_port().await;
         let started = Instant::now();
         let mut child = tokio::process::Command::new(&binary)
-            .args(["--data-dir", &dir.path().display().to_string(), "--port", &port.to_string()])
+            .args([
+                "--data-dir",
+                &dir.path().display().to_string(),
+                "--port",
+                &port.to_string(),
+            ])
             .env("SHOUWANG_INITIAL_ADMIN_PASSWORD", "bench-admin-password")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -265,14 +326,20 @@ async fn lambda(app: &TestApp) -> Value {
     if !binary.exists() {
         return json!({"skipped": format!("{} not built", binary.display())});
     }
-    let engine = api::store::embedded::EmbeddedEngine::start(api::store::embedded::EngineFile::InMemory).await.expect("engine");
+    let engine =
+        api::store::embedded::EmbeddedEngine::start(api::store::embedded::EngineFile::InMemory)
+            .await
+            .expect("engine");
     engine.store("shouwang").await.expect("table");
-    let event = std::fs::read_to_string(root().join("tests/events/health.json")).expect("event file");
+    let event =
+        std::fs::read_to_string(root().join("tests/events/health.json")).expect("event file");
     let mut init = Vec::new();
     let mut first = Vec::new();
     let mut status = String::new();
     for _ in 0..5 {
-        let emulator = lambda_emulator::start(event.clone()).await.expect("emulator");
+        let emulator = lambda_emulator::start(event.clone())
+            .await
+            .expect("emulator");
         let started = Instant::now();
         let mut child = tokio::process::Command::new(&binary)
             .env("AWS_LAMBDA_RUNTIME_API", emulator.address.to_string())
@@ -295,7 +362,9 @@ async fn lambda(app: &TestApp) -> Value {
         if let (Some(poll), Some((answered, body))) = (observed.first_poll, &observed.response) {
             init.push((poll - started).as_secs_f64() * 1000.0);
             first.push((*answered - started).as_secs_f64() * 1000.0);
-            status = serde_json::from_str::<Value>(body).map(|v| v["statusCode"].to_string()).unwrap_or_else(|_| body.clone());
+            status = serde_json::from_str::<Value>(body)
+                .map(|v| v["statusCode"].to_string())
+                .unwrap_or_else(|_| body.clone());
         }
         let _ = child.kill().await;
     }
@@ -307,7 +376,13 @@ async fn lambda(app: &TestApp) -> Value {
 }
 
 fn compressed_sizes(dir: &Path) -> Value {
-    let files = ["index.html", "boot.js", "style.css", "frontend.js", "frontend_bg.wasm"];
+    let files = [
+        "index.html",
+        "boot.js",
+        "style.css",
+        "frontend.js",
+        "frontend_bg.wasm",
+    ];
     let (mut raw, mut gzip, mut brotli_total) = (0usize, 0usize, 0usize);
     for file in files {
         let Ok(bytes) = std::fs::read(dir.join(file)) else {
@@ -318,8 +393,12 @@ fn compressed_sizes(dir: &Path) -> Value {
         std::io::Write::write_all(&mut encoder, &bytes).expect("gzip");
         gzip += encoder.finish().expect("gzip").len();
         let mut out = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
-        brotli::BrotliCompress(&mut std::io::Cursor::new(&bytes), &mut out, &params).expect("brotli");
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut std::io::Cursor::new(&bytes), &mut out, &params)
+            .expect("brotli");
         brotli_total += out.len();
     }
     json!({"files": files, "raw_kb": raw as f64 / 1024.0, "gzip_kb": gzip as f64 / 1024.0, "brotli_kb": brotli_total as f64 / 1024.0})
@@ -327,7 +406,11 @@ fn compressed_sizes(dir: &Path) -> Value {
 
 /// Navigation start to the sign-in form being on screen and typeable, in headless Chromium.
 async fn login_form_time(url: &str) -> Value {
-    if std::process::Command::new("chromedriver").arg("--version").output().is_err() {
+    if std::process::Command::new("chromedriver")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         return json!({"skipped": "chromedriver not installed (scripts/test installs it)"});
     }
     let driver = tests::chrome::ChromeDriver::start().await;
@@ -353,9 +436,18 @@ async fn login_form_time(url: &str) -> Value {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|text| text.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
-    format!("{} cores, {cpu}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+    format!(
+        "{} cores, {cpu}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    )
 }
 
 #[tokio::main]
@@ -371,7 +463,13 @@ async fn main() -> anyhow::Result<()> {
     let admin = app.admin().await;
     eprintln!("seeding 10,000 children …");
     let ids = seed_children(&app, 10_000).await;
-    let admin_user = app.server.state.store.find_user_by_username("admin").await?.expect("admin");
+    let admin_user = app
+        .server
+        .state
+        .store
+        .find_user_by_username("admin")
+        .await?
+        .expect("admin");
     let (token, _) = api::accounts::issue_session(&app.server.state, &admin_user).await?;
     let cookie = format!("shouwang_session={token}");
 
@@ -380,15 +478,52 @@ async fn main() -> anyhow::Result<()> {
     let transactions = raw_transactions(&app).await;
 
     eprintln!("HTTP endpoints …");
-    let http = reqwest::Client::builder().pool_max_idle_per_host(128).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(128)
+        .build()?;
     let mut results = Vec::new();
-    results.extend(http_levels("GET /api/health", &http, &cookie, vec![format!("{}/api/health", app.url)]).await);
-    let child_urls: Vec<String> = ids.iter().take(2000).map(|id| format!("{}/api/children/{id}", app.url)).collect();
-    results.extend(http_levels("GET /api/children/{id} (audited)", &http, &cookie, child_urls).await);
-    results.extend(http_levels("GET /api/children (page of 50 of 10,000)", &http, &cookie, vec![format!("{}/api/children", app.url)]).await);
+    results.extend(
+        http_levels(
+            "GET /api/health",
+            &http,
+            &cookie,
+            vec![format!("{}/api/health", app.url)],
+        )
+        .await,
+    );
+    let child_urls: Vec<String> = ids
+        .iter()
+        .take(2000)
+        .map(|id| format!("{}/api/children/{id}", app.url))
+        .collect();
+    results.extend(
+        http_levels(
+            "GET /api/children/{id} (audited)",
+            &http,
+            &cookie,
+            child_urls,
+        )
+        .await,
+    );
+    results.extend(
+        http_levels(
+            "GET /api/children (page of 50 of 10,000)",
+            &http,
+            &cookie,
+            vec![format!("{}/api/children", app.url)],
+        )
+        .await,
+    );
 
     let find = |endpoint: &str, connections: usize| -> Option<load::LoadResult> {
-        results.iter().find(|r| r["endpoint"].as_str().is_some_and(|e| e.starts_with(endpoint)) && r["result"]["connections"] == connections)
+        results
+            .iter()
+            .find(|r| {
+                r["endpoint"]
+                    .as_str()
+                    .is_some_and(|e| e.starts_with(endpoint))
+                    && r["result"]["connections"] == connections
+            })
             .and_then(|r| serde_json::from_value(r["result"].clone()).ok())
     };
     let child_1 = find("GET /api/children/{id}", 1);
@@ -423,37 +558,76 @@ async fn main() -> anyhow::Result<()> {
         frontend: frontend.clone(),
     };
 
-    let f = |value: &Value| value.as_f64().map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into());
-    println!("\n守望 Shouwang benchmark — {} — {}", figures.measured_at, figures.machine);
+    let f = |value: &Value| {
+        value
+            .as_f64()
+            .map(|v| format!("{v:.2}"))
+            .unwrap_or_else(|| "—".into())
+    };
+    println!(
+        "\n守望 Shouwang benchmark — {} — {}",
+        figures.measured_at, figures.machine
+    );
     println!("\nRaw embedded engine (same SDK client)");
     println!("  GetItem                      p50 {get_p50:.3} ms   p99 {get_p99:.3} ms");
-    println!("  TransactWriteItems (2 puts)  {:.0}/s at 16 concurrent   p50 {:.2} ms", transactions.requests_per_second, transactions.p50_ms);
-    println!("\n{:<44} {:>5} {:>10} {:>9} {:>9} {:>8} {:>8}", "endpoint", "conns", "req/s", "p50 ms", "p99 ms", "×health", "×rawGet");
+    println!(
+        "  TransactWriteItems (2 puts)  {:.0}/s at 16 concurrent   p50 {:.2} ms",
+        transactions.requests_per_second, transactions.p50_ms
+    );
+    println!(
+        "\n{:<44} {:>5} {:>10} {:>9} {:>9} {:>8} {:>8}",
+        "endpoint", "conns", "req/s", "p50 ms", "p99 ms", "×health", "×rawGet"
+    );
     for row in &results {
         let r: load::LoadResult = serde_json::from_value(row["result"].clone())?;
-        let health = find("GET /api/health", r.connections).map(|h| h.requests_per_second).unwrap_or(f64::NAN);
+        let health = find("GET /api/health", r.connections)
+            .map(|h| h.requests_per_second)
+            .unwrap_or(f64::NAN);
         println!(
             "{:<44} {:>5} {:>10.0} {:>9.3} {:>9.3} {:>8.2} {:>8.2}",
-            row["endpoint"].as_str().unwrap_or(""), r.connections, r.requests_per_second, r.p50_ms, r.p99_ms,
-            r.requests_per_second / health, r.p50_ms / get_p50
+            row["endpoint"].as_str().unwrap_or(""),
+            r.connections,
+            r.requests_per_second,
+            r.p50_ms,
+            r.p99_ms,
+            r.requests_per_second / health,
+            r.p50_ms / get_p50
         );
     }
     println!("\nTargets");
-    println!("  child read p50 / raw GetItem p50      {} (target ≤ 2.5)", f(&ratios["child_read_p50_over_raw_get_item_p50"]));
-    println!("  child read req/s / health req/s @64   {} (target ≥ 0.5)", f(&ratios["child_read_rps_over_health_rps_at_64"]));
+    println!(
+        "  child read p50 / raw GetItem p50      {} (target ≤ 2.5)",
+        f(&ratios["child_read_p50_over_raw_get_item_p50"])
+    );
+    println!(
+        "  child read req/s / health req/s @64   {} (target ≥ 0.5)",
+        f(&ratios["child_read_rps_over_health_rps_at_64"])
+    );
     println!("  sign-up rush 1,000 for 50 places      {} ms: {} confirmed, {} waitlisted, {} errors; raw engine {} ms; ratio {} (target ≤ 2)",
         f(&rush["http_ms"]), rush["confirmed"], rush["waitlisted"], rush["errors"], f(&rush["raw_engine_ms"]), f(&rush["ratio_to_raw"]));
-    println!("  import 5,000 rows                     {} ms (target < 10,000)", f(&import["ms"]));
-    println!("  local start-up to first 200           {} ms median (target < 300)", f(&startup["median_ms"]));
+    println!(
+        "  import 5,000 rows                     {} ms (target < 10,000)",
+        f(&import["ms"])
+    );
+    println!(
+        "  local start-up to first 200           {} ms median (target < 300)",
+        f(&startup["median_ms"])
+    );
     println!("  Lambda cold init (SDK client built)   {} ms median; first response {} ms, status {} (target < 50)",
         f(&lambda["init_median_ms"]), f(&lambda["first_response_median_ms"]), lambda["first_response_status"]);
     println!("  frontend first load                   raw {} kB, gzip {} kB, brotli {} kB (target ≤ 250 brotli)",
         f(&frontend["raw_kb"]), f(&frontend["gzip_kb"]), f(&frontend["brotli_kb"]));
-    println!("  sign-in form usable (headless)        {} ms median", f(&frontend["login_form"]["median_ms"]));
+    println!(
+        "  sign-in form usable (headless)        {} ms median",
+        f(&frontend["login_form"]["median_ms"])
+    );
 
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out)?;
-    std::fs::write(out.join("latest.json"), serde_json::to_string_pretty(&figures)?)?;
+    std::fs::write(
+        out.join("latest.json"),
+        serde_json::to_string_pretty(&figures)?,
+    )?;
     println!("\nJSON: {}", out.join("latest.json").display());
     Ok(())
 }

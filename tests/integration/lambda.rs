@@ -1,8 +1,6 @@
 //! API Gateway HTTP API (payload format 2.0) events, kept in `tests/events/`, fed through the
 //! real Lambda adapter and the real router, on the embedded engine.
 
-use std::sync::Arc;
-
 use api::clock::Clock;
 use api::config::Settings;
 use api::store::embedded::{EmbeddedEngine, EngineFile};
@@ -23,11 +21,11 @@ impl LambdaHarness {
             secure_cookies: true,
             ..Settings::default()
         };
-        let state = AppState {
-            store: engine.store(&settings.table_name).await.unwrap(),
-            settings: Arc::new(settings),
-            clock: Clock::system(),
-        };
+        let state = AppState::new(
+            engine.store(&settings.table_name).await.unwrap(),
+            settings,
+            Clock::system(),
+        );
         api::accounts::bootstrap_admin(&state, Some(tests::ADMIN_PASSWORD.into()))
             .await
             .unwrap();

@@ -83,4 +83,3 @@ impl Drop for ChromeDriver {
         let _ = self.process.wait();
     }
 }
-

@@ -49,6 +49,58 @@ pub async fn record_with(
         source: actor.source.clone(),
         detail,
     };
-    state.store.append_audit(&entry).await?;
-    Ok(())
+    state.audit.append(entry).await
+}
+
+type Pending = (AuditEntry, tokio::sync::oneshot::Sender<Result<(), String>>);
+
+/// Writes audit entries with group commit: a request waits until its entry is stored, but
+/// entries arriving together are stored in one batch (one store transaction instead of many).
+/// At low load a batch is a single entry, so nobody waits for others.
+#[derive(Clone)]
+pub struct AuditWriter {
+    sender: tokio::sync::mpsc::Sender<Pending>,
+}
+
+const AUDIT_BATCH: usize = 25;
+
+impl AuditWriter {
+    pub fn start(store: crate::store::Store) -> Self {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Pending>(4096);
+        tokio::spawn(async move {
+            while let Some(first) = receiver.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < AUDIT_BATCH {
+                    match receiver.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let entries: Vec<AuditEntry> =
+                    batch.iter().map(|(entry, _)| entry.clone()).collect();
+                let result = store
+                    .append_audit_batch(&entries)
+                    .await
+                    .map_err(|error| error.to_string());
+                for (_, reply) in batch {
+                    let _ = reply.send(result.clone());
+                }
+            }
+        });
+        Self { sender }
+    }
+
+    pub async fn append(&self, entry: AuditEntry) -> Result<(), AppError> {
+        let (reply, stored) = tokio::sync::oneshot::channel();
+        let unavailable =
+            |detail: String| AppError::Store(crate::store::StoreError::Unavailable(detail));
+        self.sender
+            .send((entry, reply))
+            .await
+            .map_err(|_| unavailable("audit writer stopped".into()))?;
+        stored
+            .await
+            .map_err(|_| unavailable("audit writer stopped".into()))?
+            .map_err(unavailable)
+    }
 }

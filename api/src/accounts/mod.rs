@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod passwords;
+mod session_cache;
 mod tokens;
 
 use chrono::{DateTime, Utc};
@@ -16,7 +17,8 @@ use shared::{Role, Scope};
 use crate::store::sessions::SessionRecord;
 use crate::store::users::{CreateUserError, InviteError, UserRecord};
 use crate::{AppError, AppState};
-pub use audit::{record, record_with, Actor};
+pub use audit::{record, record_with, Actor, AuditWriter};
+pub use session_cache::SessionCache;
 
 /// A signed-in user, as every authorised request knows them.
 #[derive(Debug, Clone)]
@@ -69,6 +71,9 @@ pub async fn session_for_token(
 ) -> Result<Option<CurrentUser>, AppError> {
     let token_hash = tokens::hash(token);
     let now = state.clock.now();
+    if let Some(user) = state.sessions.get(&token_hash, now) {
+        return Ok(Some(user));
+    }
     let Some(session) = state
         .store
         .get_session(&token_hash, now.timestamp())
@@ -76,7 +81,7 @@ pub async fn session_for_token(
     else {
         return Ok(None);
     };
-    Ok(Some(CurrentUser {
+    let user = CurrentUser {
         id: session.user_id,
         username: session.username,
         display_name: session.display_name,
@@ -85,7 +90,9 @@ pub async fn session_for_token(
         organisation: session.organisation,
         token_hash: session.token_hash,
         expires_at: DateTime::from_timestamp(session.expires_epoch, 0).unwrap_or(now),
-    }))
+    };
+    state.sessions.put(&user, now);
+    Ok(Some(user))
 }
 
 pub async fn login(
@@ -216,6 +223,7 @@ pub async fn logout(
     source: Option<String>,
 ) -> Result<(), AppError> {
     state.store.delete_session(&user.token_hash).await?;
+    state.sessions.forget(&user.token_hash);
     record(
         state,
         &user.actor(source),
@@ -427,6 +435,7 @@ pub async fn disable(
         return Err(missing_or_conflict(state, user_id).await);
     }
     state.store.delete_user_sessions(user_id).await?;
+    state.sessions.forget_user(user_id);
     record(
         state,
         &admin.actor(source),

@@ -1,7 +1,5 @@
 //! AWS Lambda entry point: the API router over a real DynamoDB table named by `SHOUWANG_TABLE`.
 
-use std::sync::Arc;
-
 use api::clock::Clock;
 use api::config::Settings;
 use api::store::Store;
@@ -23,12 +21,14 @@ async fn main() -> Result<(), lambda_http::Error> {
     let settings = Settings {
         table_name: table.clone(),
         secure_cookies: true,
+        // Several instances serve one table: each must see sign-outs at once.
+        session_cache: chrono::Duration::zero(),
         ..Settings::default()
     };
-    let state = AppState {
-        store: Store::new(aws_sdk_dynamodb::Client::new(&config), &table),
-        settings: Arc::new(settings),
-        clock: Clock::system(),
-    };
+    let state = AppState::new(
+        Store::new(aws_sdk_dynamodb::Client::new(&config), &table),
+        settings,
+        Clock::system(),
+    );
     lambda_http::run(api::lambda::app(state)).await
 }

@@ -2,7 +2,6 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use api::clock::Clock;
 use api::config::Settings;
@@ -153,14 +152,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn bootstrap_aws(table: &str) -> anyhow::Result<()> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    let state = api::AppState {
-        store: api::store::Store::new(aws_sdk_dynamodb::Client::new(&config), table),
-        settings: Arc::new(Settings {
+    let state = api::AppState::new(
+        api::store::Store::new(aws_sdk_dynamodb::Client::new(&config), table),
+        Settings {
             table_name: table.to_string(),
+            session_cache: chrono::Duration::zero(),
             ..Settings::default()
-        }),
-        clock: Clock::system(),
-    };
+        },
+        Clock::system(),
+    );
     match api::accounts::bootstrap_admin(&state, None).await? {
         Some((username, password)) => {
             println!("Admin created. username: {username}  password: {password}");

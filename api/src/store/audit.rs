@@ -43,6 +43,29 @@ fn month_partition(year: i32, month: u32) -> String {
 
 impl Store {
     pub async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
+        self.put_new(audit_item(entry)?).await
+    }
+
+    /// Appends several entries in one round trip (the audit writer's group commit).
+    pub async fn append_audit_batch(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        let requests = entries
+            .iter()
+            .map(|entry| {
+                let put = aws_sdk_dynamodb::types::PutRequest::builder()
+                    .set_item(Some(audit_item(entry)?))
+                    .build()
+                    .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+                Ok(aws_sdk_dynamodb::types::WriteRequest::builder()
+                    .put_request(put)
+                    .build())
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.write_batch(requests).await
+    }
+}
+
+fn audit_item(entry: &AuditEntry) -> Result<super::item::Item, StoreError> {
+    {
         let record = AuditRecord {
             id: entry.id.clone(),
             at: entry.at,
@@ -65,9 +88,11 @@ impl Store {
             item.insert("GSI2PK".into(), s(format!("AUDITON#{target}")));
             item.insert("GSI2SK".into(), s(&entry.id));
         }
-        self.put_new(item).await
+        Ok(item)
     }
+}
 
+impl Store {
     /// One page of the log, newest first. `Ok(Err(()))` when the cursor is not one we made.
     pub async fn list_audit(
         &self,

@@ -296,7 +296,12 @@ impl Store {
                 .key_condition_expression(&key_condition)
                 .expression_attribute_names("#pk", pk_name)
                 .set_exclusive_start_key(start.take())
-                .limit(200);
+                // Without filters every item read is shown: read exactly what is missing.
+                .limit(if conditions.is_empty() {
+                    (limit - found.len()).max(1) as i32
+                } else {
+                    200
+                });
             if uses_sk {
                 request = request.expression_attribute_names("#sk", sk_name);
             }
@@ -479,7 +484,10 @@ impl Store {
         Ok(())
     }
 
-    async fn write_batch(&self, mut requests: Vec<WriteRequest>) -> Result<(), StoreError> {
+    pub(crate) async fn write_batch(
+        &self,
+        mut requests: Vec<WriteRequest>,
+    ) -> Result<(), StoreError> {
         for _ in 0..8 {
             let output = self
                 .client

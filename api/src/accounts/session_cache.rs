@@ -1,0 +1,61 @@
+//! Sessions this process has read recently, so an authorised request is not a store round trip.
+//! Sign-out and disabling an account clear the entries here; other processes (Lambda instances)
+//! must run with the cache off.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::CurrentUser;
+
+#[derive(Clone)]
+pub struct SessionCache {
+    ttl: Duration,
+    entries: Arc<Mutex<HashMap<String, (CurrentUser, DateTime<Utc>)>>>,
+}
+
+const MAX_ENTRIES: usize = 10_000;
+
+impl SessionCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (CurrentUser, DateTime<Utc>)>> {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn get(&self, token_hash: &str, now: DateTime<Utc>) -> Option<CurrentUser> {
+        if self.ttl <= Duration::zero() {
+            return None;
+        }
+        let entries = self.lock();
+        let (user, read_at) = entries.get(token_hash)?;
+        (now - *read_at < self.ttl && user.expires_at > now).then(|| user.clone())
+    }
+
+    pub fn put(&self, user: &CurrentUser, now: DateTime<Utc>) {
+        if self.ttl <= Duration::zero() {
+            return;
+        }
+        let mut entries = self.lock();
+        if entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, (_, read_at)| now - *read_at < self.ttl);
+        }
+        entries.insert(user.token_hash.clone(), (user.clone(), now));
+    }
+
+    pub fn forget(&self, token_hash: &str) {
+        self.lock().remove(token_hash);
+    }
+
+    pub fn forget_user(&self, user_id: &str) {
+        self.lock().retain(|_, (user, _)| user.id != user_id);
+    }
+}
