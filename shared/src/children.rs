@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::eligibility::{Eligibility, ParentSituation};
 use crate::i18n::Text;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
@@ -22,6 +23,7 @@ impl Gender {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -45,6 +47,7 @@ impl Category {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum CareLevel {
@@ -72,6 +75,7 @@ impl CareLevel {
 }
 
 /// Whether a person can act as a guardian.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Capacity {
@@ -112,6 +116,7 @@ impl Capacity {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parent {
@@ -121,6 +126,7 @@ pub struct Parent {
 }
 
 /// A guardian who lives with the child (grandparent, relative …).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Guardian {
@@ -132,6 +138,7 @@ pub struct Guardian {
 
 /// The household-registration place: a county anywhere in China, and street/village when it is
 /// in this district.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
@@ -140,6 +147,7 @@ pub struct Registration {
     pub village_code: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MonitoringStatus {
@@ -163,6 +171,7 @@ impl MonitoringStatus {
 }
 
 /// What a director or admin enters for a child (create and edit).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChildInput {
@@ -192,12 +201,14 @@ pub struct ChildInput {
     pub interests: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateChildRequest {
     pub child: ChildInput,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateChildRequest {
@@ -206,6 +217,7 @@ pub struct UpdateChildRequest {
     pub child: ChildInput,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmExitRequest {
@@ -213,6 +225,7 @@ pub struct ConfirmExitRequest {
     pub reason: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateFlag {
     pub child_id: String,
@@ -221,6 +234,7 @@ pub struct DuplicateFlag {
 }
 
 /// Owned bilingual text, for messages built at run time.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bilingual {
     pub zh: String,
@@ -245,6 +259,7 @@ impl From<Text> for Bilingual {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CareLevelChange {
     pub level: CareLevel,
@@ -253,6 +268,7 @@ pub struct CareLevelChange {
     pub at: DateTime<Utc>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonitoringExit {
     pub on: NaiveDate,
@@ -262,6 +278,7 @@ pub struct MonitoringExit {
 
 /// A child's full record as the API returns it. `id_number` is masked except in an admin's
 /// detail view.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildRecord {
     pub id: String,
@@ -280,6 +297,7 @@ pub struct ChildRecord {
 }
 
 /// One line of the registry list.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildSummary {
     pub id: String,
@@ -298,18 +316,21 @@ pub struct ChildSummary {
 }
 
 /// A child on the "to review" list, with why.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewItem {
     pub child: ChildSummary,
     pub reasons: Vec<Bilingual>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveChildResponse {
     pub record: ChildRecord,
 }
 
 /// One problem in an import file.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportError {
     /// 1-based row in the file, counting the header as row 1.
@@ -319,6 +340,7 @@ pub struct ImportError {
     pub message_en: String,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub imported: usize,

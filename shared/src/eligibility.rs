@@ -14,6 +14,7 @@ use crate::children::{Bilingual, Capacity};
 use crate::divisions;
 
 /// Where a parent is.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ParentSituation {
@@ -35,6 +36,7 @@ pub enum ParentSituation {
 
 /// Which districts of a prefecture-level city are its core urban districts: moving between two
 /// of them is not "working away".
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoreCity {
@@ -42,6 +44,7 @@ pub struct CoreCity {
     pub county_codes: Vec<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CoreDistricts {
@@ -71,6 +74,7 @@ impl CoreDistricts {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Clause {
@@ -79,6 +83,7 @@ pub enum Clause {
     Parents,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     pub clause: Clause,
@@ -86,6 +91,7 @@ pub struct Reason {
     pub text: Bilingual,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Eligibility {
     pub eligible: bool,

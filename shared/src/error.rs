@@ -4,6 +4,7 @@ use crate::i18n::{Lang, Text};
 
 /// Every error the API can answer with. The browser shows `message(lang)` for the code, so the
 /// wording lives here once and both sides agree on it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -111,6 +112,7 @@ impl ErrorCode {
 }
 
 /// One invalid field, with the reason in both languages.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
@@ -144,6 +146,7 @@ impl FieldError {
 }
 
 /// The JSON body of every error response.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiErrorBody {
     pub code: ErrorCode,

@@ -37,6 +37,7 @@ impl IdNumber {
         let value = raw.trim().to_ascii_uppercase();
         let error = |text| Err(FieldError::new(field, text));
         if value.len() != 18
+            || !value.is_ascii()
             || !value[..17].chars().all(|c| c.is_ascii_digit())
             || !matches!(value.chars().last(), Some(c) if c.is_ascii_digit() || c == 'X')
         {

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Text;
 
 /// Who a user is in the district's work. Every endpoint names the roles it admits.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -53,6 +54,7 @@ impl Role {
 
 /// What part of the district a user works in. Checked against the role when a user is created,
 /// so a director always has villages and a teacher always has a school.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scope {

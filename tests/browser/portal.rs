@@ -350,3 +350,49 @@ async fn the_last_place_goes_to_one_volunteer_and_passes_to_the_waitlisted_one_w
     first.close().await.unwrap();
     second.close().await.unwrap();
 }
+
+/// Markup typed into a text field is stored as text and shown as text: no script runs.
+#[tokio::test]
+async fn markup_in_stored_text_is_shown_inert() {
+    let app = portal().await;
+    let admin = app.admin().await;
+    let payload = r#"<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>学校"#;
+    let mut child = tests::child_json("安全测试", tests::VILLAGE, "2015-06-01");
+    child["school"] = serde_json::json!(payload);
+    let created = tests::body(
+        admin
+            .post("/api/children", &serde_json::json!({"child": child}))
+            .await,
+    )
+    .await;
+    let id = created["id"].as_str().expect("created").to_string();
+    let driver = ChromeDriver::start().await;
+    let browser = driver.browser(1024, 800).await;
+    sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
+    wait_for(&browser, "#home-admin").await;
+    browser
+        .goto(&format!("{}/children/{id}", app.url))
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#child-detail", "<script>window.__xss=2</script>").await;
+    browser
+        .goto(&format!("{}/children", app.url))
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#children-list", "onerror").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let ran = browser
+        .execute(
+            "return window.__xss === undefined ? null : window.__xss;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(ran.is_null(), "a script ran: {ran}");
+    let images = browser
+        .execute("return document.querySelectorAll('img').length;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(images, serde_json::json!(0));
+    browser.close().await.unwrap();
+}

@@ -46,6 +46,7 @@ const ORGANISERS: &[&str] = &["admin", "volunteer"];
 fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
     BTreeMap::from([
         (("GET", "/api/health"), EVERYONE),
+        (("GET", "/api/openapi.json"), EVERYONE),
         (("POST", "/api/auth/login"), EVERYONE),
         (("POST", "/api/auth/logout"), SIGNED_IN),
         (("GET", "/api/auth/me"), SIGNED_IN),

@@ -6,6 +6,7 @@ mod authorization;
 mod bad_input;
 mod events;
 mod lambda;
+mod openapi;
 mod registry;
 mod storage;
 mod transfer;

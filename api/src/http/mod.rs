@@ -4,6 +4,7 @@
 pub mod access;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 mod routes;
 
 use axum::http::{header, HeaderValue};

@@ -3,7 +3,6 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
-use serde::Deserialize;
 use shared::api::Page;
 use shared::children::{
     ChildRecord, ChildSummary, ConfirmExitRequest, CreateChildRequest, ImportReport, ReviewItem,
@@ -11,6 +10,7 @@ use shared::children::{
 };
 use shared::eligibility::CoreDistricts;
 
+use super::query_args::{ChildListArgs, FormatArgs};
 use super::record_id;
 use crate::accounts::CurrentUser;
 use crate::http::error::{HttpError, HttpResult};
@@ -20,24 +20,11 @@ use crate::registry::{self, ListQuery};
 use crate::store::children::ChildFilter;
 use crate::AppState;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ListArgs {
-    q: Option<String>,
-    village: Option<String>,
-    school: Option<String>,
-    category: Option<shared::children::Category>,
-    care_level: Option<shared::children::CareLevel>,
-    eligible: Option<bool>,
-    status: Option<shared::children::MonitoringStatus>,
-    cursor: Option<String>,
-}
-
 pub(super) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     ClientSource(source): ClientSource,
-    QueryArgs(args): QueryArgs<ListArgs>,
+    QueryArgs(args): QueryArgs<ChildListArgs>,
 ) -> HttpResult<Json<Page<ChildSummary>>> {
     let query = ListQuery {
         search: args.q,
@@ -107,12 +94,6 @@ pub(super) async fn review(
     ClientSource(source): ClientSource,
 ) -> HttpResult<Json<Vec<ReviewItem>>> {
     Ok(Json(registry::review_list(&state, &user, source).await?))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FormatArgs {
-    format: Option<String>,
 }
 
 fn file_format(args: &FormatArgs) -> HttpResult<FileFormat> {

@@ -3,14 +3,13 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::Json;
-use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use shared::events::{
     CheckInRequest, ChildSignupRequest, CorrectHoursRequest, CreateEventRequest, EventRecord,
-    EventType, MyEvent, MyHours, Notification, OrganisationHours, Roster, SignupRecord, Site,
-    SiteInput, UpdateEventRequest,
+    MyEvent, MyHours, Notification, OrganisationHours, Roster, SignupRecord, Site, SiteInput,
+    UpdateEventRequest,
 };
 
+use super::query_args::{EventListArgs, FormatArgs, YearArgs};
 use super::record_id;
 use crate::accounts::CurrentUser;
 use crate::activities::{self, calendar, EventFilter};
@@ -46,20 +45,10 @@ pub(super) async fn update_site(
     ))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ListArgs {
-    #[serde(rename = "type")]
-    event_type: Option<EventType>,
-    street: Option<String>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-}
-
 pub(super) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    QueryArgs(args): QueryArgs<ListArgs>,
+    QueryArgs(args): QueryArgs<EventListArgs>,
 ) -> HttpResult<Json<Vec<EventRecord>>> {
     let filter = EventFilter {
         event_type: args.event_type,
@@ -167,12 +156,6 @@ pub(super) async fn roster(
 ) -> HttpResult<Json<Roster>> {
     let id = record_id(&id)?;
     Ok(Json(activities::roster(&state, &user, id, source).await?))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct FormatArgs {
-    format: Option<String>,
 }
 
 fn download(content_type: &str, filename: &str, bytes: Vec<u8>) -> (HeaderMap, Vec<u8>) {
@@ -294,12 +277,6 @@ pub(super) async fn my_calendar(
         .collect();
     let text = calendar::ics(&events, "守望 · 我的活动");
     Ok(download(ICS, "my-events.ics", text.into_bytes()))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct YearArgs {
-    year: Option<i32>,
 }
 
 pub(super) async fn organisation_hours(

@@ -8,11 +8,10 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, MethodFilter, MethodRouter};
 use axum::{middleware, Extension, Json, Router};
-use serde::Deserialize;
 use shared::api::{
     ActivateRequest, ActivateResponse, AuditAction, AuditEntry, ChangePasswordRequest,
     CreateUserRequest, CreateUserResponse, HealthResponse, LoginRequest, Me, Page,
-    RegisterVolunteerRequest, UserStatus, UserSummary, VillageOption,
+    RegisterVolunteerRequest, UserSummary, VillageOption,
 };
 use shared::{ErrorCode, Role};
 
@@ -25,6 +24,7 @@ use crate::AppState;
 
 mod children;
 mod events;
+pub(crate) mod query_args;
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
 const REGISTRY: Access = Access::Roles(&[Role::Admin, Role::Director]);
@@ -99,6 +99,7 @@ impl Routes {
 fn routes() -> Routes {
     Routes { specs: Vec::new(), paths: BTreeMap::new() }
         .add(Method::GET, "/api/health", Access::Public, health)
+        .add(Method::GET, "/api/openapi.json", Access::Public, openapi)
         .add(Method::POST, "/api/auth/login", Access::Public, login)
         .add(Method::POST, "/api/auth/logout", Access::AnyUser, logout)
         .add(Method::GET, "/api/auth/me", Access::AnyUser, me)
@@ -170,6 +171,10 @@ async fn unknown_endpoint() -> HttpError {
 
 async fn method_not_allowed() -> HttpError {
     HttpError::new(ErrorCode::MethodNotAllowed)
+}
+
+async fn openapi() -> Json<&'static serde_json::Value> {
+    Json(super::openapi::document())
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -257,13 +262,6 @@ async fn register(
     Ok((StatusCode::CREATED, Json(user)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ListUsersArgs {
-    status: Option<UserStatus>,
-    cursor: Option<String>,
-}
-
 const PAGE_SIZE: i32 = 50;
 
 pub(super) fn bad_cursor() -> HttpError {
@@ -273,7 +271,7 @@ pub(super) fn bad_cursor() -> HttpError {
 
 async fn list_users(
     State(state): State<AppState>,
-    QueryArgs(args): QueryArgs<ListUsersArgs>,
+    QueryArgs(args): QueryArgs<query_args::ListUsersArgs>,
 ) -> HttpResult<Json<Page<UserSummary>>> {
     let page = state
         .store
@@ -332,21 +330,11 @@ async fn disable_user(
     Ok(Json(accounts::disable(&state, &admin, id, source).await?))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AuditArgs {
-    /// `YYYY-MM`, Beijing calendar month; the current month when absent.
-    month: Option<String>,
-    actor: Option<String>,
-    target: Option<String>,
-    cursor: Option<String>,
-}
-
 async fn list_audit(
     State(state): State<AppState>,
     admin: CurrentUser,
     ClientSource(source): ClientSource,
-    QueryArgs(args): QueryArgs<AuditArgs>,
+    QueryArgs(args): QueryArgs<query_args::AuditArgs>,
 ) -> HttpResult<Json<Page<AuditEntry>>> {
     let filter = match (args.actor, args.target, args.month) {
         (Some(actor), None, None) => AuditFilter::ByActor(actor),
