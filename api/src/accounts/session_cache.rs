@@ -9,10 +9,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::CurrentUser;
 
+/// Token hash → the user, and when the session was read from the store.
+type Entries = HashMap<String, (CurrentUser, DateTime<Utc>)>;
+
 #[derive(Clone)]
 pub struct SessionCache {
     ttl: Duration,
-    entries: Arc<Mutex<HashMap<String, (CurrentUser, DateTime<Utc>)>>>,
+    entries: Arc<Mutex<Entries>>,
 }
 
 const MAX_ENTRIES: usize = 10_000;
@@ -25,7 +28,7 @@ impl SessionCache {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (CurrentUser, DateTime<Utc>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
         self.entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
