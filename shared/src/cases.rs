@@ -1,0 +1,346 @@
+//! "One student, one plan, one group" (一生一案一群): the case group around a student, the
+//! versioned plan, notes and crisis flags, as the browser and the API exchange them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::children::{Bilingual, CareLevel, Gender};
+use crate::error::FieldError;
+use crate::i18n::Text;
+use crate::validate::{text_field, Checker};
+
+macro_rules! labelled {
+    ($name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            pub fn parse(value: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|item| item.as_str() == value)
+            }
+            pub fn label(self) -> Text {
+                match self { $($name::$variant => Text::new($zh, $en)),+ }
+            }
+        }
+    };
+}
+
+labelled!(GroupRole {
+    Lead = "lead", "班主任(组长)", "Lead (class teacher)";
+    PartyCadre = "party_cadre", "党员干部", "Party member / cadre";
+    SubjectTeacher = "subject_teacher", "任课教师", "Subject teacher";
+    ParentVolunteer = "parent_volunteer", "爱心家长", "Parent volunteer";
+    Volunteer = "volunteer", "志愿者", "Volunteer";
+    MedicalExpert = "medical_expert", "医学专家", "Medical expert";
+    Other = "other", "其他", "Other";
+});
+
+labelled!(GoalStatus {
+    NotStarted = "not_started", "未开始", "Not started";
+    InProgress = "in_progress", "进行中", "In progress";
+    Achieved = "achieved", "已达成", "Achieved";
+    Dropped = "dropped", "已放弃", "Dropped";
+});
+
+labelled!(NoteKind {
+    Observation = "observation", "观察记录", "Observation";
+    Conversation = "conversation", "谈心谈话", "Conversation";
+    HomeContact = "home_contact", "家校联系", "Home contact";
+});
+
+labelled!(CrisisKind {
+    Psychological = "psychological", "心理危机", "Psychological crisis";
+    Safety = "safety", "安全风险", "Safety risk";
+    SuspectedAbuse = "suspected_abuse", "疑似受侵害", "Suspected abuse";
+    Other = "other", "其他", "Other";
+});
+
+pub mod limits {
+    pub const SITUATION_MAX: usize = 1000;
+    pub const GOAL_TITLE_MAX: usize = 100;
+    pub const MEASURES_MAX: usize = 500;
+    pub const GOALS_MAX: usize = 20;
+    pub const NOTE_MAX: usize = 2000;
+    pub const CRISIS_MAX: usize = 1000;
+    pub const MEMBERS_MAX: usize = 30;
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: String,
+    pub name: String,
+    pub role: GroupRole,
+    pub added_at: DateTime<Utc>,
+    pub added_by: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    /// Stable within a plan, so versions can be compared goal by goal.
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub measures: String,
+    /// A member of the group (user id), or none yet.
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
+    pub status: GoalStatus,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanInput {
+    pub situation: String,
+    pub care_level: CareLevel,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+    pub next_review: NaiveDate,
+}
+
+impl PlanInput {
+    pub fn validate(&self, members: &[Member]) -> Result<PlanInput, Vec<FieldError>> {
+        let mut checker = Checker::default();
+        let situation = checker.check(text_field("situation", &self.situation, limits::SITUATION_MAX, true));
+        if self.goals.len() > limits::GOALS_MAX {
+            checker.check::<()>(Err(FieldError::new("goals", Text::new("目标最多 20 条", "At most 20 goals"))));
+        }
+        let mut goals = Vec::new();
+        for (i, goal) in self.goals.iter().take(limits::GOALS_MAX).enumerate() {
+            let title = checker.check(text_field(&format!("goals[{i}].title"), &goal.title, limits::GOAL_TITLE_MAX, true));
+            let measures = checker.check(text_field(&format!("goals[{i}].measures"), &goal.measures, limits::MEASURES_MAX, false));
+            if goal.id.trim().is_empty() || goal.id.len() > 40 {
+                checker.check::<()>(Err(FieldError::new(&format!("goals[{i}].id"), Text::new("目标编号无效", "The goal id is not valid"))));
+            }
+            if let Some(owner) = &goal.owner {
+                if !members.iter().any(|member| &member.user_id == owner) {
+                    checker.check::<()>(Err(FieldError::new(
+                        &format!("goals[{i}].owner"),
+                        Text::new("负责人须为本群组成员", "The owner must be a member of the group"),
+                    )));
+                }
+            }
+            goals.push(Goal {
+                id: goal.id.trim().to_string(),
+                title: title.unwrap_or_default(),
+                measures: measures.unwrap_or_default(),
+                owner: goal.owner.clone(),
+                due: goal.due,
+                status: goal.status,
+            });
+        }
+        checker.finish()?;
+        Ok(PlanInput {
+            situation: situation.unwrap_or_default(),
+            care_level: self.care_level,
+            goals,
+            next_review: self.next_review,
+        })
+    }
+}
+
+/// One field that differs between two plan versions, in words a teacher reads.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanChange {
+    pub what: Bilingual,
+    #[serde(default)]
+    pub before: Option<String>,
+    #[serde(default)]
+    pub after: Option<String>,
+}
+
+fn goal_text(goal: &Goal) -> String {
+    let due = goal.due.map(|d| format!(",{d}")).unwrap_or_default();
+    format!("{}({}{due})", goal.title, goal.status.label().zh)
+}
+
+/// What changed from `before` to `after`, goal by goal.
+pub fn plan_changes(before: Option<&PlanInput>, after: &PlanInput) -> Vec<PlanChange> {
+    let mut changes = Vec::new();
+    let field = |zh: &str, en: &str| Bilingual { zh: zh.into(), en: en.into() };
+    let old_situation = before.map(|plan| plan.situation.clone());
+    if old_situation.as_deref() != Some(after.situation.as_str()) {
+        changes.push(PlanChange { what: field("情况概述", "Situation"), before: old_situation, after: Some(after.situation.clone()) });
+    }
+    if before.map(|plan| plan.care_level) != Some(after.care_level) {
+        changes.push(PlanChange {
+            what: field("关爱等级", "Care level"),
+            before: before.map(|plan| plan.care_level.label().zh.to_string()),
+            after: Some(after.care_level.label().zh.to_string()),
+        });
+    }
+    if before.map(|plan| plan.next_review) != Some(after.next_review) {
+        changes.push(PlanChange {
+            what: field("下次复盘日期", "Next review"),
+            before: before.map(|plan| plan.next_review.to_string()),
+            after: Some(after.next_review.to_string()),
+        });
+    }
+    let old_goals: Vec<Goal> = before.map(|plan| plan.goals.clone()).unwrap_or_default();
+    for goal in &after.goals {
+        match old_goals.iter().find(|old| old.id == goal.id) {
+            None => changes.push(PlanChange { what: field("新增目标", "Goal added"), before: None, after: Some(goal_text(goal)) }),
+            Some(old) if old != goal => changes.push(PlanChange {
+                what: field("修改目标", "Goal changed"),
+                before: Some(goal_text(old)),
+                after: Some(goal_text(goal)),
+            }),
+            Some(_) => {}
+        }
+    }
+    for old in &old_goals {
+        if !after.goals.iter().any(|goal| goal.id == old.id) {
+            changes.push(PlanChange { what: field("删除目标", "Goal removed"), before: Some(goal_text(old)), after: None });
+        }
+    }
+    changes
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanVersion {
+    pub version: u64,
+    pub plan: PlanInput,
+    pub saved_by: String,
+    pub saved_at: DateTime<Utc>,
+    pub changes: Vec<PlanChange>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavePlanRequest {
+    /// The version the edit started from (0 for the first plan); a stale one is refused with 409.
+    pub version: u64,
+    pub plan: PlanInput,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub id: String,
+    pub kind: NoteKind,
+    pub date: NaiveDate,
+    pub text: String,
+    pub author: String,
+    pub written_at: DateTime<Utc>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    pub kind: NoteKind,
+    pub date: NaiveDate,
+    pub text: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrisisClosure {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crisis {
+    pub id: String,
+    pub child_id: String,
+    pub child_name: String,
+    pub kind: CrisisKind,
+    pub description: String,
+    pub raised_by: String,
+    pub raised_at: DateTime<Utc>,
+    #[serde(default)]
+    pub closed: Option<CrisisClosure>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaiseCrisisRequest {
+    pub kind: CrisisKind,
+    pub description: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseCrisisRequest {
+    pub note: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCaseRequest {
+    pub child_id: String,
+    /// The class teacher who leads the group; a teacher creating a group leads it themselves.
+    #[serde(default)]
+    pub lead_user_id: Option<String>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddMemberRequest {
+    pub username: String,
+    pub role: GroupRole,
+}
+
+/// The student as the group sees them: no ID number, no address detail.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseStudent {
+    pub child_id: String,
+    pub name: String,
+    pub gender: Gender,
+    pub birth_date: NaiveDate,
+    pub school: String,
+    pub class_name: String,
+    pub care_level: CareLevel,
+    pub interests: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub student: CaseStudent,
+    pub members: Vec<Member>,
+    #[serde(default)]
+    pub plan: Option<PlanVersion>,
+    pub notes: Vec<Note>,
+    pub crises: Vec<Crisis>,
+    /// Whether the caller may add and remove members (the lead and admins).
+    pub can_manage: bool,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub child_id: String,
+    pub child_name: String,
+    pub school: String,
+    #[serde(default)]
+    pub lead: Option<String>,
+    pub care_level: CareLevel,
+    #[serde(default)]
+    pub next_review: Option<NaiveDate>,
+    pub review_overdue: bool,
+    pub open_crises: u32,
+    pub plan_version: u64,
+}
