@@ -150,10 +150,21 @@ pub async fn disable_user(id: &str) -> ApiResult<UserSummary> {
     post(&format!("/api/users/{id}/disable"), &serde_json::json!({})).await
 }
 
-pub async fn audit(month: Option<String>, cursor: Option<String>) -> ApiResult<Page<AuditEntry>> {
+/// The audit log: one month, or everything about one target (`child:<id>`) or by one user.
+pub async fn audit(
+    month: Option<String>,
+    target: Option<String>,
+    actor: Option<String>,
+    cursor: Option<String>,
+) -> ApiResult<Page<AuditEntry>> {
     get(&format!(
         "/api/audit{}",
-        query(&[("month", month.as_deref()), ("cursor", cursor.as_deref())])
+        query(&[
+            ("month", month.as_deref()),
+            ("target", target.as_deref()),
+            ("actor", actor.as_deref()),
+            ("cursor", cursor.as_deref()),
+        ])
     ))
     .await
 }
@@ -188,6 +199,7 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
 pub struct ChildQuery {
     pub q: String,
     pub village: String,
+    pub school: String,
     pub category: String,
     pub care_level: String,
     pub eligible: String,
@@ -202,6 +214,7 @@ pub async fn children(
     let pairs = [
         ("q", non_empty(&filters.q)),
         ("village", non_empty(&filters.village)),
+        ("school", non_empty(&filters.school)),
         ("category", non_empty(&filters.category)),
         ("care_level", non_empty(&filters.care_level)),
         ("eligible", non_empty(&filters.eligible)),
@@ -302,12 +315,14 @@ pub async fn save_site(id: Option<&str>, site: &SiteInput) -> ApiResult<Site> {
 pub async fn events(
     event_type: Option<String>,
     street: Option<String>,
+    from: Option<String>,
 ) -> ApiResult<Vec<EventRecord>> {
     get(&format!(
         "/api/events{}",
         query(&[
             ("type", event_type.as_deref()),
-            ("street", street.as_deref())
+            ("street", street.as_deref()),
+            ("from", from.as_deref()),
         ])
     ))
     .await

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
 use shared::api::AuditEntry;
 
 use crate::api::ApiError;
@@ -12,6 +13,11 @@ use crate::i18n::use_i18n;
 pub fn AuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let month = RwSignal::new(String::new());
+    // `?target=child:<id>` or `?actor=<user id>` narrows the log to one record or one person.
+    let query = use_query_map().get_untracked();
+    let narrowed = query.get("target").or(query.get("actor"));
+    let target = StoredValue::new(query.get("target"));
+    let actor = StoredValue::new(query.get("actor"));
     let entries = RwSignal::new(Vec::<AuditEntry>::new());
     let next = RwSignal::new(None::<String>);
     let loading = RwSignal::new(true);
@@ -21,10 +27,12 @@ pub fn AuditPage() -> impl IntoView {
         loading.set(true);
         set_error.set(None);
         let chosen = month.get_untracked();
-        let month_arg = (!chosen.is_empty()).then_some(chosen);
+        let (target, actor) = (target.get_value(), actor.get_value());
+        let narrowed = target.is_some() || actor.is_some();
+        let month_arg = (!chosen.is_empty() && !narrowed).then_some(chosen);
         let append = cursor.is_some();
         spawn_local(async move {
-            match crate::api::audit(month_arg, cursor).await {
+            match crate::api::audit(month_arg, target, actor, cursor).await {
                 Ok(page) => {
                     if append {
                         entries.update(|list| list.extend(page.items));
@@ -43,6 +51,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <section class="card">
             <h1>{move || i18n.tr("审计日志", "Audit log")}</h1>
+            {narrowed.map(|what| view! { <p class="muted">{move || i18n.tr("仅显示:", "Only: ")} {what.clone()} " " <a href="/audit">{move || i18n.tr("全部", "All")}</a></p> })}
             <div class="field inline">
                 <label for="audit-month">{move || i18n.tr("月份", "Month")}</label>
                 <input id="audit-month" type="month" prop:value=move || month.get()

@@ -63,6 +63,10 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
         move || Some(eligibility.clone())
     });
     let edit = format!("/children/{}/edit", record.id);
+    let audit = format!("/audit?target=child:{}", record.id);
+    let is_admin = crate::session::use_session()
+        .me()
+        .is_some_and(|me| me.role == shared::Role::Admin);
     let village = format!(
         "{} {}",
         shared::divisions::street_of_village(&child.residence_village)
@@ -88,7 +92,10 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
         <section class="card" id="child-detail">
             <div class="card-head">
                 <h1>{child.name.clone()}</h1>
-                <a id="edit-child" class="button" href=edit>{move || i18n.tr("修改", "Edit")}</a>
+                <div class="row-actions">
+                    {is_admin.then(|| view! { <a class="button" href=audit>{move || i18n.tr("访问记录", "Access log")}</a> })}
+                    <a id="edit-child" class="button" href=edit>{move || i18n.tr("修改", "Edit")}</a>
+                </div>
             </div>
             {(!duplicates.is_empty()).then(|| view! {
                 <div class="error" role="alert">

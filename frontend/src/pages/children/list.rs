@@ -86,6 +86,22 @@ pub fn ChildrenPage() -> impl IntoView {
                     <option value="true">{move || i18n.tr("符合", "Eligible")}</option>
                     <option value="false">{move || i18n.tr("不符合", "Not eligible")}</option>
                 </select>
+                <select aria-label=move || i18n.tr("村(社区)", "Village") on:change=move |event| set_filter(|q, v| q.village = v, event_target_value(&event))>
+                    <option value="">{move || i18n.tr("全部村(社区)", "All villages")}</option>
+                    {move || {
+                        let mine: Vec<String> = match session.me().map(|me| me.scope) {
+                            Some(shared::Scope::Villages { codes }) => codes,
+                            _ => Vec::new(),
+                        };
+                        shared::divisions::villages()
+                            .filter(|v| mine.is_empty() || mine.iter().any(|code| code == v.code))
+                            .map(|v| view! { <option value=v.code>{v.name}</option> })
+                            .collect_view()
+                    }}
+                </select>
+                <input type="search" maxlength="60" aria-label=move || i18n.tr("学校", "School")
+                    placeholder=move || i18n.tr("学校", "School")
+                    on:change=move |event| set_filter(|q, v| q.school = v, event_target_value(&event))/>
                 <select aria-label=move || i18n.tr("状态", "Status") on:change=move |event| set_filter(|q, v| q.status = v, event_target_value(&event))>
                     <option value="">{move || i18n.tr("全部状态", "All statuses")}</option>
                     <option value="monitored">{move || i18n.tr("监测中", "Monitored")}</option>

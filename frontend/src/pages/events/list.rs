@@ -16,10 +16,14 @@ pub fn EventsPage() -> impl IntoView {
     let is_admin = move || session.me().is_some_and(|me| me.role == Role::Admin);
     let event_type = RwSignal::new(String::new());
     let street = RwSignal::new(String::new());
+    let from_day = RwSignal::new(String::new());
     let events = LocalResource::new(move || {
         let kind = Some(event_type.get()).filter(|k| !k.is_empty());
         let street = Some(street.get()).filter(|s| !s.is_empty());
-        crate::api::events(kind, street)
+        // From the start of that day in Beijing.
+        let from = shared::time::parse_beijing_local(&format!("{}T00:00", from_day.get()))
+            .map(|at| at.to_rfc3339());
+        crate::api::events(kind, street, from)
     });
     view! {
         <section class="card">
@@ -42,6 +46,8 @@ pub fn EventsPage() -> impl IntoView {
                     <option value="">{move || i18n.tr("全部街道", "All streets")}</option>
                     {shared::divisions::streets().map(|s| view! { <option value=s.code>{s.name}</option> }).collect_view()}
                 </select>
+                <input type="date" aria-label=move || i18n.tr("从哪天起", "From date")
+                    on:change=move |event| from_day.set(event_target_value(&event))/>
             </div>
             {move || match events.get() {
                 None => view! { <Loading/> }.into_any(),
