@@ -300,6 +300,9 @@ pub enum AuditAction {
     EventCancelled,
     ChildSignedUp,
     HoursCorrected,
+    CaseChanged,
+    CrisisRaised,
+    CrisisClosed,
 }
 
 impl AuditAction {
@@ -342,6 +345,9 @@ impl AuditAction {
                 Text::new("为儿童报名活动", "Signed a child up for an event")
             }
             AuditAction::HoursCorrected => Text::new("更正志愿时长", "Corrected volunteer hours"),
+            AuditAction::CaseChanged => Text::new("个案群组变更", "Changed a case group"),
+            AuditAction::CrisisRaised => Text::new("发起危机预警", "Raised a crisis flag"),
+            AuditAction::CrisisClosed => Text::new("关闭危机预警", "Closed a crisis flag"),
         }
     }
 }

@@ -112,22 +112,46 @@ pub struct PlanInput {
 impl PlanInput {
     pub fn validate(&self, members: &[Member]) -> Result<PlanInput, Vec<FieldError>> {
         let mut checker = Checker::default();
-        let situation = checker.check(text_field("situation", &self.situation, limits::SITUATION_MAX, true));
+        let situation = checker.check(text_field(
+            "situation",
+            &self.situation,
+            limits::SITUATION_MAX,
+            true,
+        ));
         if self.goals.len() > limits::GOALS_MAX {
-            checker.check::<()>(Err(FieldError::new("goals", Text::new("目标最多 20 条", "At most 20 goals"))));
+            checker.check::<()>(Err(FieldError::new(
+                "goals",
+                Text::new("目标最多 20 条", "At most 20 goals"),
+            )));
         }
         let mut goals = Vec::new();
         for (i, goal) in self.goals.iter().take(limits::GOALS_MAX).enumerate() {
-            let title = checker.check(text_field(&format!("goals[{i}].title"), &goal.title, limits::GOAL_TITLE_MAX, true));
-            let measures = checker.check(text_field(&format!("goals[{i}].measures"), &goal.measures, limits::MEASURES_MAX, false));
+            let title = checker.check(text_field(
+                &format!("goals[{i}].title"),
+                &goal.title,
+                limits::GOAL_TITLE_MAX,
+                true,
+            ));
+            let measures = checker.check(text_field(
+                &format!("goals[{i}].measures"),
+                &goal.measures,
+                limits::MEASURES_MAX,
+                false,
+            ));
             if goal.id.trim().is_empty() || goal.id.len() > 40 {
-                checker.check::<()>(Err(FieldError::new(&format!("goals[{i}].id"), Text::new("目标编号无效", "The goal id is not valid"))));
+                checker.check::<()>(Err(FieldError::new(
+                    &format!("goals[{i}].id"),
+                    Text::new("目标编号无效", "The goal id is not valid"),
+                )));
             }
             if let Some(owner) = &goal.owner {
                 if !members.iter().any(|member| &member.user_id == owner) {
                     checker.check::<()>(Err(FieldError::new(
                         &format!("goals[{i}].owner"),
-                        Text::new("负责人须为本群组成员", "The owner must be a member of the group"),
+                        Text::new(
+                            "负责人须为本群组成员",
+                            "The owner must be a member of the group",
+                        ),
                     )));
                 }
             }
@@ -169,10 +193,17 @@ fn goal_text(goal: &Goal) -> String {
 /// What changed from `before` to `after`, goal by goal.
 pub fn plan_changes(before: Option<&PlanInput>, after: &PlanInput) -> Vec<PlanChange> {
     let mut changes = Vec::new();
-    let field = |zh: &str, en: &str| Bilingual { zh: zh.into(), en: en.into() };
+    let field = |zh: &str, en: &str| Bilingual {
+        zh: zh.into(),
+        en: en.into(),
+    };
     let old_situation = before.map(|plan| plan.situation.clone());
     if old_situation.as_deref() != Some(after.situation.as_str()) {
-        changes.push(PlanChange { what: field("情况概述", "Situation"), before: old_situation, after: Some(after.situation.clone()) });
+        changes.push(PlanChange {
+            what: field("情况概述", "Situation"),
+            before: old_situation,
+            after: Some(after.situation.clone()),
+        });
     }
     if before.map(|plan| plan.care_level) != Some(after.care_level) {
         changes.push(PlanChange {
@@ -191,7 +222,11 @@ pub fn plan_changes(before: Option<&PlanInput>, after: &PlanInput) -> Vec<PlanCh
     let old_goals: Vec<Goal> = before.map(|plan| plan.goals.clone()).unwrap_or_default();
     for goal in &after.goals {
         match old_goals.iter().find(|old| old.id == goal.id) {
-            None => changes.push(PlanChange { what: field("新增目标", "Goal added"), before: None, after: Some(goal_text(goal)) }),
+            None => changes.push(PlanChange {
+                what: field("新增目标", "Goal added"),
+                before: None,
+                after: Some(goal_text(goal)),
+            }),
             Some(old) if old != goal => changes.push(PlanChange {
                 what: field("修改目标", "Goal changed"),
                 before: Some(goal_text(old)),
@@ -202,7 +237,11 @@ pub fn plan_changes(before: Option<&PlanInput>, after: &PlanInput) -> Vec<PlanCh
     }
     for old in &old_goals {
         if !after.goals.iter().any(|goal| goal.id == old.id) {
-            changes.push(PlanChange { what: field("删除目标", "Goal removed"), before: Some(goal_text(old)), after: None });
+            changes.push(PlanChange {
+                what: field("删除目标", "Goal removed"),
+                before: Some(goal_text(old)),
+                after: None,
+            });
         }
     }
     changes

@@ -11,6 +11,7 @@ pub mod validate;
 pub use error::{ApiErrorBody, ErrorCode, FieldError};
 pub use i18n::{Lang, Text};
 pub use role::{Role, Scope};
+pub mod cases;
 pub mod children;
 pub mod eligibility;
 pub mod events;

@@ -41,6 +41,7 @@ const PARTICIPANTS: &[&str] = &["admin", "director", "teacher", "volunteer"];
 const ENROLLERS: &[&str] = &["admin", "director", "teacher"];
 const VOLUNTEER: &[&str] = &["volunteer"];
 const ORGANISERS: &[&str] = &["admin", "volunteer"];
+const CASE_CREATORS: &[&str] = &["admin", "teacher"];
 
 /// (method, path) → who is let through.
 fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
@@ -95,6 +96,24 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("GET", "/api/me/calendar.ics"), VOLUNTEER),
         (("GET", "/api/hours/organisations"), ADMIN_ONLY),
         (("GET", "/api/notifications"), SIGNED_IN),
+        (("GET", "/api/cases"), SIGNED_IN),
+        (("GET", "/api/cases/candidates"), CASE_CREATORS),
+        (("POST", "/api/cases"), CASE_CREATORS),
+        (("GET", "/api/cases/{id}"), SIGNED_IN),
+        (("POST", "/api/cases/{id}/members"), SIGNED_IN),
+        (
+            ("POST", "/api/cases/{id}/members/{user_id}/remove"),
+            SIGNED_IN,
+        ),
+        (("PUT", "/api/cases/{id}/plan"), SIGNED_IN),
+        (("GET", "/api/cases/{id}/plan/versions"), SIGNED_IN),
+        (("POST", "/api/cases/{id}/notes"), SIGNED_IN),
+        (("POST", "/api/cases/{id}/crises"), SIGNED_IN),
+        (
+            ("POST", "/api/cases/{id}/crises/{crisis_id}/close"),
+            ADMIN_ONLY,
+        ),
+        (("GET", "/api/crises"), ADMIN_ONLY),
     ])
 }
 

@@ -4,6 +4,7 @@
 mod accounts;
 mod authorization;
 mod bad_input;
+mod cases;
 mod events;
 mod lambda;
 mod openapi;

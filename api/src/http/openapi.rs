@@ -8,6 +8,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 use shared::api::*;
+use shared::cases::*;
 use shared::children::*;
 use shared::eligibility::CoreDistricts;
 use shared::events::*;
@@ -129,6 +130,18 @@ pub fn operations() -> Vec<Operation> {
         op("GET", "/api/me/calendar.ics", "My events as a calendar feed", NoBody, 200, Calendar),
         with_query(op("GET", "/api/hours/organisations", "Hours per organisation", NoBody, 200, Answer::Json(schema::<Vec<OrganisationHours>>)), schema::<query_args::YearArgs>),
         op("GET", "/api/notifications", "My messages", NoBody, 200, Answer::Json(schema::<Vec<Notification>>)),
+        op("GET", "/api/cases", "Case groups (mine; all for admins)", NoBody, 200, Answer::Json(schema::<Vec<CaseSummary>>)),
+        op("GET", "/api/cases/candidates", "Students a group can be started for", NoBody, 200, Answer::Json(schema::<Vec<CaseStudent>>)),
+        op("POST", "/api/cases", "Start a student's group", Body::Json(schema::<CreateCaseRequest>), 201, Answer::Json(schema::<CaseView>)),
+        op("GET", "/api/cases/{id}", "A student's case (audited)", NoBody, 200, Answer::Json(schema::<CaseView>)),
+        op("POST", "/api/cases/{id}/members", "Add a member", Body::Json(schema::<AddMemberRequest>), 200, Answer::Json(schema::<CaseView>)),
+        op("POST", "/api/cases/{id}/members/{user_id}/remove", "Remove a member", NoBody, 200, Answer::Json(schema::<CaseView>)),
+        op("PUT", "/api/cases/{id}/plan", "Save the plan (409 from a stale version)", Body::Json(schema::<SavePlanRequest>), 200, Answer::Json(schema::<PlanVersion>)),
+        op("GET", "/api/cases/{id}/plan/versions", "Every plan version with its changes", NoBody, 200, Answer::Json(schema::<Vec<PlanVersion>>)),
+        op("POST", "/api/cases/{id}/notes", "Add a note (append-only)", Body::Json(schema::<NoteRequest>), 201, Answer::Json(schema::<Note>)),
+        op("POST", "/api/cases/{id}/crises", "Raise a crisis flag", Body::Json(schema::<RaiseCrisisRequest>), 201, Answer::Json(schema::<Crisis>)),
+        op("POST", "/api/cases/{id}/crises/{crisis_id}/close", "Close a crisis flag with what was done", Body::Json(schema::<CloseCrisisRequest>), 200, Answer::Json(schema::<Crisis>)),
+        op("GET", "/api/crises", "Open crisis flags", NoBody, 200, Answer::Json(schema::<Vec<Crisis>>)),
     ]
 }
 

@@ -3,6 +3,7 @@
 //! Keys are built only in this module; see `docs/access-patterns.md`.
 
 pub mod audit;
+pub mod cases;
 pub mod children;
 pub mod embedded;
 pub mod events;

@@ -22,6 +22,7 @@ use crate::accounts::{self, CurrentUser};
 use crate::store::audit::AuditFilter;
 use crate::AppState;
 
+mod cases;
 mod children;
 mod events;
 pub(crate) mod query_args;
@@ -33,6 +34,7 @@ const PARTICIPANTS: Access =
 const ENROLLERS: Access = Access::Roles(&[Role::Admin, Role::Director, Role::Teacher]);
 const VOLUNTEER: Access = Access::Roles(&[Role::Volunteer]);
 const ORGANISERS: Access = Access::Roles(&[Role::Admin, Role::Volunteer]);
+const CASE_CREATORS: Access = Access::Roles(&[Role::Admin, Role::Teacher]);
 /// Spreadsheets of a district's children can be a few megabytes.
 const UPLOAD_LIMIT: usize = 8 * 1024 * 1024;
 
@@ -145,6 +147,18 @@ fn routes() -> Routes {
         .add(Method::GET, "/api/me/calendar.ics", VOLUNTEER, events::my_calendar)
         .add(Method::GET, "/api/hours/organisations", ADMIN, events::organisation_hours)
         .add(Method::GET, "/api/notifications", Access::AnyUser, events::notifications)
+        .add(Method::GET, "/api/cases", Access::AnyUser, cases::list)
+        .add(Method::GET, "/api/cases/candidates", CASE_CREATORS, cases::candidates)
+        .add(Method::POST, "/api/cases", CASE_CREATORS, cases::create)
+        .add(Method::GET, "/api/cases/{id}", Access::AnyUser, cases::view)
+        .add(Method::POST, "/api/cases/{id}/members", Access::AnyUser, cases::add_member)
+        .add(Method::POST, "/api/cases/{id}/members/{user_id}/remove", Access::AnyUser, cases::remove_member)
+        .add(Method::PUT, "/api/cases/{id}/plan", Access::AnyUser, cases::save_plan)
+        .add(Method::GET, "/api/cases/{id}/plan/versions", Access::AnyUser, cases::plan_versions)
+        .add(Method::POST, "/api/cases/{id}/notes", Access::AnyUser, cases::add_note)
+        .add(Method::POST, "/api/cases/{id}/crises", Access::AnyUser, cases::raise_crisis)
+        .add(Method::POST, "/api/cases/{id}/crises/{crisis_id}/close", ADMIN, cases::close_crisis)
+        .add(Method::GET, "/api/crises", ADMIN, cases::open_crises)
 }
 
 /// Every endpoint with the roles it admits; the authorization tests walk this list.
