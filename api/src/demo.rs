@@ -242,7 +242,107 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     }
     state.store.put_children_batch(&children).await?;
     events(state, &director_villages).await?;
+    cases(state, &children).await?;
     Ok(created)
+}
+
+/// Two case groups led by the demo teacher: one with a plan and notes, one with an open crisis.
+async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError> {
+    use shared::cases::{
+        Goal, GoalStatus, GroupRole, Member, Note, NoteKind, PlanInput, PlanVersion,
+    };
+    let Some(teacher) = state.store.find_user_by_username("teacher.demo").await? else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    let today = crate::registry::today(state);
+    let pupils: Vec<&ChildItem> = children
+        .iter()
+        .filter(|c| c.child.school == SCHOOLS[0])
+        .take(2)
+        .collect();
+    for (i, child) in pupils.into_iter().enumerate() {
+        let group = crate::store::cases::GroupItem {
+            child_id: child.id.clone(),
+            child_name: child.child.name.clone(),
+            school: child.child.school.clone(),
+            village_code: child.child.residence_village.clone(),
+            lead_user_id: teacher.id.clone(),
+            lead_name: teacher.display_name.clone(),
+            care_level: child.child.care_level,
+            next_review: None,
+            plan_version: 0,
+            open_crises: 0,
+            created_at: now,
+        };
+        let lead = Member {
+            user_id: teacher.id.clone(),
+            name: teacher.display_name.clone(),
+            role: GroupRole::Lead,
+            added_at: now,
+            added_by: "demo".into(),
+        };
+        state.store.create_group(&group, &lead).await?;
+        let plan = PlanInput {
+            situation: "与祖母同住,父母在外务工;性格内向,数学成绩下滑。(虚构示例)".into(),
+            care_level: CareLevel::Focus,
+            goals: vec![
+                Goal {
+                    id: "g1".into(),
+                    title: "每周一次谈心".into(),
+                    measures: "班主任课后谈心,记录情绪变化".into(),
+                    owner: Some(teacher.id.clone()),
+                    due: Some(today + chrono::Duration::days(60)),
+                    status: GoalStatus::InProgress,
+                },
+                Goal {
+                    id: "g2".into(),
+                    title: "数学学习帮扶".into(),
+                    measures: "每周两次课后辅导".into(),
+                    owner: None,
+                    due: Some(today + chrono::Duration::days(90)),
+                    status: GoalStatus::NotStarted,
+                },
+            ],
+            // The second group's review is overdue, so the list shows it.
+            next_review: if i == 0 {
+                today + chrono::Duration::days(30)
+            } else {
+                today - chrono::Duration::days(3)
+            },
+        };
+        let version = PlanVersion {
+            version: 1,
+            changes: shared::cases::plan_changes(None, &plan),
+            plan,
+            saved_by: teacher.display_name.clone(),
+            saved_at: now,
+        };
+        state.store.save_plan(&child.id, &version, 0).await?;
+        let note = Note {
+            id: ulid::Ulid::new().to_string(),
+            kind: NoteKind::Conversation,
+            date: today,
+            text: "谈心:想念在外地的妈妈,愿意参加周末活动。(虚构示例)".into(),
+            author: teacher.display_name.clone(),
+            written_at: now,
+        };
+        state.store.add_note(&child.id, &note).await?;
+        if i == 1 {
+            let crisis = shared::cases::Crisis {
+                id: ulid::Ulid::new().to_string(),
+                child_id: child.id.clone(),
+                child_name: child.child.name.clone(),
+                kind: shared::cases::CrisisKind::Psychological,
+                description: "连续两天情绪低落,提到不想上学。(虚构示例)".into(),
+                raised_by: teacher.display_name.clone(),
+                raised_at: now,
+                closed: None,
+            };
+            state.store.raise_crisis(&crisis).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Three sites and a few upcoming events, one of them with the demo volunteer signed up.

@@ -397,3 +397,94 @@ pub async fn organisation_hours() -> ApiResult<Vec<OrganisationHours>> {
 pub async fn notifications() -> ApiResult<Vec<Notification>> {
     get("/api/notifications").await
 }
+
+use shared::cases::{
+    AddMemberRequest, CaseStudent, CaseSummary, CaseView, CloseCrisisRequest, CreateCaseRequest,
+    Crisis, CrisisKind, GroupRole, Note, NoteKind, NoteRequest, PlanInput, PlanVersion,
+    RaiseCrisisRequest, SavePlanRequest,
+};
+
+pub async fn cases() -> ApiResult<Vec<CaseSummary>> {
+    get("/api/cases").await
+}
+
+pub async fn case_candidates() -> ApiResult<Vec<CaseStudent>> {
+    get("/api/cases/candidates").await
+}
+
+pub async fn create_case(child_id: String, lead_user_id: Option<String>) -> ApiResult<CaseView> {
+    post(
+        "/api/cases",
+        &CreateCaseRequest {
+            child_id,
+            lead_user_id,
+        },
+    )
+    .await
+}
+
+pub async fn case_view(id: &str) -> ApiResult<CaseView> {
+    get(&format!("/api/cases/{id}")).await
+}
+
+pub async fn add_member(id: &str, username: String, role: GroupRole) -> ApiResult<CaseView> {
+    post(
+        &format!("/api/cases/{id}/members"),
+        &AddMemberRequest { username, role },
+    )
+    .await
+}
+
+pub async fn remove_member(id: &str, user_id: &str) -> ApiResult<CaseView> {
+    post(
+        &format!("/api/cases/{id}/members/{user_id}/remove"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn save_plan(id: &str, version: u64, plan: PlanInput) -> ApiResult<PlanVersion> {
+    send_json(
+        gloo_net::http::Method::PUT,
+        &format!("/api/cases/{id}/plan"),
+        &SavePlanRequest { version, plan },
+    )
+    .await
+}
+
+pub async fn plan_versions(id: &str) -> ApiResult<Vec<PlanVersion>> {
+    get(&format!("/api/cases/{id}/plan/versions")).await
+}
+
+pub async fn add_note(
+    id: &str,
+    kind: NoteKind,
+    date: chrono::NaiveDate,
+    text: String,
+) -> ApiResult<Note> {
+    post(
+        &format!("/api/cases/{id}/notes"),
+        &NoteRequest { kind, date, text },
+    )
+    .await
+}
+
+pub async fn raise_crisis(id: &str, kind: CrisisKind, description: String) -> ApiResult<Crisis> {
+    post(
+        &format!("/api/cases/{id}/crises"),
+        &RaiseCrisisRequest { kind, description },
+    )
+    .await
+}
+
+pub async fn close_crisis(id: &str, crisis: &str, note: String) -> ApiResult<Crisis> {
+    post(
+        &format!("/api/cases/{id}/crises/{crisis}/close"),
+        &CloseCrisisRequest { note },
+    )
+    .await
+}
+
+pub async fn open_crises() -> ApiResult<Vec<Crisis>> {
+    get("/api/crises").await
+}

@@ -47,6 +47,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my/events") view=|| view! { <Protected><pages::events::mine::MyEventsPage/></Protected> }/>
                     <Route path=path!("/hours") view=|| view! { <Protected><pages::events::mine::HoursReportPage/></Protected> }/>
                     <Route path=path!("/sites") view=|| view! { <Protected><pages::events::sites::SitesPage/></Protected> }/>
+                    <Route path=path!("/cases") view=|| view! { <Protected><pages::cases::list::CasesPage/></Protected> }/>
+                    <Route path=path!("/cases/:id") view=|| view! { <Protected><pages::cases::case::CasePage/></Protected> }/>
                     <Route path=path!("/settings") view=|| view! { <Protected><pages::settings::SettingsPage/></Protected> }/>
                 </Routes>
             </Shell>

@@ -383,3 +383,103 @@ pub struct CaseSummary {
     pub open_crises: u32,
     pub plan_version: u64,
 }
+
+/// Re-applies the edits a teacher made (from `base` to `draft`) on top of a colleague's newer
+/// `latest`: fields the teacher did not touch keep the colleague's value; goals are merged by id.
+pub fn rebase(base: &PlanInput, draft: &PlanInput, latest: &PlanInput) -> PlanInput {
+    let pick = |mine: &String, old: &String, theirs: &String| {
+        if mine != old {
+            mine.clone()
+        } else {
+            theirs.clone()
+        }
+    };
+    let mut goals = latest.goals.clone();
+    for goal in &draft.goals {
+        match base.goals.iter().find(|old| old.id == goal.id) {
+            Some(old) if old == goal => {}
+            _ => match goals.iter_mut().find(|g| g.id == goal.id) {
+                Some(slot) => *slot = goal.clone(),
+                None => goals.push(goal.clone()),
+            },
+        }
+    }
+    for old in &base.goals {
+        if !draft.goals.iter().any(|goal| goal.id == old.id) {
+            goals.retain(|goal| goal.id != old.id);
+        }
+    }
+    PlanInput {
+        situation: pick(&draft.situation, &base.situation, &latest.situation),
+        care_level: if draft.care_level != base.care_level {
+            draft.care_level
+        } else {
+            latest.care_level
+        },
+        goals,
+        next_review: if draft.next_review != base.next_review {
+            draft.next_review
+        } else {
+            latest.next_review
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn goal(id: &str, title: &str, status: GoalStatus) -> Goal {
+        Goal {
+            id: id.into(),
+            title: title.into(),
+            measures: String::new(),
+            owner: None,
+            due: None,
+            status,
+        }
+    }
+
+    fn plan(situation: &str, goals: Vec<Goal>) -> PlanInput {
+        PlanInput {
+            situation: situation.into(),
+            care_level: CareLevel::Focus,
+            goals,
+            next_review: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_rebase_keeps_both_teachers_edits() {
+        let base = plan(
+            "旧",
+            vec![
+                goal("g1", "谈心", GoalStatus::NotStarted),
+                goal("g2", "补习", GoalStatus::NotStarted),
+            ],
+        );
+        // A changed the situation and removed g2; B (drafting from base) finished g1 and added g3.
+        let latest = plan("新情况", vec![goal("g1", "谈心", GoalStatus::NotStarted)]);
+        let draft = plan(
+            "旧",
+            vec![
+                goal("g1", "谈心", GoalStatus::Achieved),
+                goal("g2", "补习", GoalStatus::NotStarted),
+                goal("g3", "阅读", GoalStatus::InProgress),
+            ],
+        );
+        let merged = rebase(&base, &draft, &latest);
+        assert_eq!(merged.situation, "新情况");
+        let ids: Vec<(&str, GoalStatus)> = merged
+            .goals
+            .iter()
+            .map(|g| (g.id.as_str(), g.status))
+            .collect();
+        assert_eq!(
+            ids,
+            [("g1", GoalStatus::Achieved), ("g3", GoalStatus::InProgress)]
+        );
+        let changes = plan_changes(Some(&latest), &merged);
+        assert_eq!(changes.len(), 2);
+    }
+}

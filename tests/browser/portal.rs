@@ -396,3 +396,88 @@ async fn markup_in_stored_text_is_shown_inert() {
     assert_eq!(images, serde_json::json!(0));
     browser.close().await.unwrap();
 }
+
+/// Two teachers open the same plan; A saves; B's save shows A's change; B re-applies and saves.
+#[tokio::test]
+async fn a_stale_plan_edit_shows_the_conflict_and_is_re_applied() {
+    let app = portal().await;
+    let admin = app.admin().await;
+    let teacher_a = app.user(&admin, "teacher.a", "teacher").await;
+    app.user(&admin, "teacher.b", "teacher").await;
+    let mut child = tests::child_json("包小雨", tests::VILLAGE, "2014-05-05");
+    child["school"] = serde_json::json!("龙湾区第一小学");
+    let child_id = tests::body(
+        admin
+            .post("/api/children", &serde_json::json!({"child": child}))
+            .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    teacher_a
+        .post("/api/cases", &serde_json::json!({"child_id": child_id}))
+        .await;
+    teacher_a
+        .post(
+            &format!("/api/cases/{child_id}/members"),
+            &serde_json::json!({"username": "teacher.b", "role": "subject_teacher"}),
+        )
+        .await;
+    let first = teacher_a.http.put(format!("{}/api/cases/{child_id}/plan", app.url))
+        .json(&serde_json::json!({"version": 0, "plan": {"situation": "与奶奶同住,父母在外地", "care_level": "focus",
+            "goals": [{"id": "g1", "title": "每周谈心", "status": "in_progress"}], "next_review": "2027-01-15"}}))
+        .send().await.unwrap();
+    assert!(first.status().is_success());
+
+    let driver = ChromeDriver::start().await;
+    let a = driver.browser(1024, 900).await;
+    let b = driver.browser(390, 844).await;
+    let page = format!("{}/cases/{child_id}", app.url);
+    for (browser, name) in [(&a, "teacher.a"), (&b, "teacher.b")] {
+        sign_in(browser, &app.url, name, tests::PASSWORD).await;
+        wait_for(browser, "#home-teacher").await;
+        browser.goto(&page).await.unwrap();
+        wait_for_text(browser, "#plan-save", "v1").await;
+    }
+    // A saves a new situation.
+    fill(&a, "#plan-situation", "与奶奶同住;母亲已回乡就业").await;
+    click(&a, "#plan-save").await;
+    wait_for_text(&a, "#plan-saved", "v2").await;
+    // B, still on v1, adds a goal and saves: refused, with A's change shown.
+    click(&b, "#add-goal").await;
+    fill(&b, ".goal:last-child .goal-title", "数学补习").await;
+    click(&b, "#plan-save").await;
+    let conflict = wait_for_text(&b, "#plan-conflict", "情况概述").await;
+    assert!(conflict.contains("母亲已回乡就业"), "{conflict}");
+    assert!(
+        conflict.contains("数学补习"),
+        "B's own edit is listed: {conflict}"
+    );
+    click(&b, "#reapply").await;
+    wait_for_text(&b, "#plan-save", "v2").await;
+    click(&b, "#plan-save").await;
+    wait_for_text(&b, "#plan-saved", "v3").await;
+
+    let versions = tests::body(
+        admin
+            .get(&format!("/api/cases/{child_id}/plan/versions"))
+            .await,
+    )
+    .await;
+    assert_eq!(versions[0]["version"], 3);
+    assert_eq!(
+        versions[0]["plan"]["situation"], "与奶奶同住;母亲已回乡就业",
+        "A's change kept"
+    );
+    assert!(
+        versions[0]["plan"]["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["title"] == "数学补习"),
+        "B's goal added"
+    );
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+}

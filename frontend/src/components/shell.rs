@@ -59,6 +59,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Show when=keeps_registry>
                     <A href="/children">{move || i18n.tr("儿童名册", "Children")}</A>
                 </Show>
+                <A href="/cases">{move || i18n.tr("个案", "Cases")}</A>
                 <Show when=takes_part>
                     <A href="/events">{move || i18n.tr("活动", "Events")}</A>
                 </Show>

@@ -40,7 +40,7 @@ fn sections(role: Role) -> AnyView {
         Role::Admin => view! {
             <PendingVolunteers/>
             <Section zh="危机预警" en="Open crises">
-                <Empty zh="目前没有未处理的危机预警。" en="No open crisis flags."/>
+                <crate::pages::cases::list::OpenCrises/>
             </Section>
             <Section zh="儿童名册" en="Children registry">
                 <Empty zh="名册尚未建立。" en="The registry is empty."/>
@@ -55,7 +55,8 @@ fn sections(role: Role) -> AnyView {
         .into_any(),
         Role::Teacher => view! {
             <Section zh="我的个案群组(一生一案一群)" en="My case groups">
-                <Empty zh="您还没有加入任何个案群组。" en="You are not in any case group yet."/>
+                <crate::pages::cases::list::CasesList/>
+                <p><a class="button" href="/cases">{move || use_i18n().tr("建立或查看群组", "Start or open a group")}</a></p>
             </Section>
         }
         .into_any(),

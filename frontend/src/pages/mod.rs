@@ -1,6 +1,7 @@
 pub mod account;
 pub mod activate;
 pub mod audit;
+pub mod cases;
 pub mod children;
 pub mod events;
 pub mod home;

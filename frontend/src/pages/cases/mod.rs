@@ -1,0 +1,3 @@
+pub mod case;
+pub mod list;
+pub mod plan;
