@@ -18,6 +18,8 @@ pub struct Settings {
     /// every sign-out and every disabled account (the local server); zero on Lambda, where
     /// several instances serve one table.
     pub session_cache: Duration,
+    /// A pairing with no logged contact for longer than this shows as overdue.
+    pub contact_overdue_days: i64,
 }
 
 impl Default for Settings {
@@ -31,6 +33,7 @@ impl Default for Settings {
             secure_cookies: false,
             body_limit_bytes: 64 * 1024,
             session_cache: Duration::seconds(30),
+            contact_overdue_days: 30,
         }
     }
 }

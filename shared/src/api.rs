@@ -303,6 +303,8 @@ pub enum AuditAction {
     CaseChanged,
     CrisisRaised,
     CrisisClosed,
+    VolunteerVetted,
+    PairingChanged,
 }
 
 impl AuditAction {
@@ -348,6 +350,8 @@ impl AuditAction {
             AuditAction::CaseChanged => Text::new("个案群组变更", "Changed a case group"),
             AuditAction::CrisisRaised => Text::new("发起危机预警", "Raised a crisis flag"),
             AuditAction::CrisisClosed => Text::new("关闭危机预警", "Closed a crisis flag"),
+            AuditAction::VolunteerVetted => Text::new("志愿者审核", "Vetted a volunteer"),
+            AuditAction::PairingChanged => Text::new("结对变更", "Changed a pairing"),
         }
     }
 }

@@ -16,4 +16,5 @@ pub mod children;
 pub mod eligibility;
 pub mod events;
 pub mod id_number;
+pub mod pairings;
 pub mod time;

@@ -114,6 +114,20 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
             ADMIN_ONLY,
         ),
         (("GET", "/api/crises"), ADMIN_ONLY),
+        (("GET", "/api/volunteers"), ADMIN_ONLY),
+        (("POST", "/api/volunteers/{id}/vetting"), ADMIN_ONLY),
+        (("GET", "/api/me/profile"), VOLUNTEER),
+        (("PUT", "/api/me/profile"), VOLUNTEER),
+        (("GET", "/api/pairings/board"), ADMIN_ONLY),
+        (("GET", "/api/pairings/suggestions"), ADMIN_ONLY),
+        (("POST", "/api/pairings"), ADMIN_ONLY),
+        (("GET", "/api/pairings/{id}"), ADMIN_ONLY),
+        (("POST", "/api/pairings/{id}/activate"), ADMIN_ONLY),
+        (("POST", "/api/pairings/{id}/cancel"), ADMIN_ONLY),
+        (("POST", "/api/pairings/{id}/end"), ADMIN_ONLY),
+        (("GET", "/api/children/{id}/pairings"), ADMIN_ONLY),
+        (("GET", "/api/me/pairings"), VOLUNTEER),
+        (("POST", "/api/me/pairings/{id}/contacts"), VOLUNTEER),
     ])
 }
 

@@ -8,6 +8,7 @@ mod cases;
 mod events;
 mod lambda;
 mod openapi;
+mod pairings;
 mod registry;
 mod storage;
 mod transfer;

@@ -12,6 +12,7 @@ use shared::cases::*;
 use shared::children::*;
 use shared::eligibility::CoreDistricts;
 use shared::events::*;
+use shared::pairings::*;
 use shared::ApiErrorBody;
 
 use super::access::Access;
@@ -142,6 +143,20 @@ pub fn operations() -> Vec<Operation> {
         op("POST", "/api/cases/{id}/crises", "Raise a crisis flag", Body::Json(schema::<RaiseCrisisRequest>), 201, Answer::Json(schema::<Crisis>)),
         op("POST", "/api/cases/{id}/crises/{crisis_id}/close", "Close a crisis flag with what was done", Body::Json(schema::<CloseCrisisRequest>), 200, Answer::Json(schema::<Crisis>)),
         op("GET", "/api/crises", "Open crisis flags", NoBody, 200, Answer::Json(schema::<Vec<Crisis>>)),
+        op("GET", "/api/volunteers", "Volunteer profiles with vetting and capacity", NoBody, 200, Answer::Json(schema::<Vec<VolunteerProfile>>)),
+        op("POST", "/api/volunteers/{id}/vetting", "Approve (with background check), reject, suspend or reinstate", Body::Json(schema::<VettingRequest>), 200, Answer::Json(schema::<VolunteerProfile>)),
+        op("GET", "/api/me/profile", "My volunteer profile", NoBody, 200, Answer::Json(schema::<VolunteerProfile>)),
+        op("PUT", "/api/me/profile", "Edit my skills, interests and availability", Body::Json(schema::<ProfileInput>), 200, Answer::Json(schema::<VolunteerProfile>)),
+        op("GET", "/api/pairings/board", "Pairing board: coverage gap, proposals, active, overdue, flagged", NoBody, 200, Answer::Json(schema::<PairingBoard>)),
+        with_query(op("GET", "/api/pairings/suggestions", "Suggested volunteers for a child, with reasons", NoBody, 200, Answer::Json(schema::<Vec<Suggestion>>)), schema::<super::routes::pairings::SuggestionArgs>),
+        op("POST", "/api/pairings", "Propose a pairing", Body::Json(schema::<ProposePairingRequest>), 201, Answer::Json(schema::<Pairing>)),
+        op("GET", "/api/pairings/{id}", "A pairing with its contact log", NoBody, 200, Answer::Json(schema::<PairingDetail>)),
+        op("POST", "/api/pairings/{id}/activate", "Activate a proposal", NoBody, 200, Answer::Json(schema::<Pairing>)),
+        op("POST", "/api/pairings/{id}/cancel", "Cancel a proposal", NoBody, 200, Answer::Json(schema::<Pairing>)),
+        op("POST", "/api/pairings/{id}/end", "End a pairing, with the reason", Body::Json(schema::<EndPairingRequest>), 200, Answer::Json(schema::<Pairing>)),
+        op("GET", "/api/children/{id}/pairings", "A child's pairing history", NoBody, 200, Answer::Json(schema::<Vec<Pairing>>)),
+        op("GET", "/api/me/pairings", "My paired children (limited profile) and contacts", NoBody, 200, Answer::Json(schema::<Vec<MyPairing>>)),
+        op("POST", "/api/me/pairings/{id}/contacts", "Log a contact", Body::Json(schema::<ContactRequest>), 201, Answer::Json(schema::<Contact>)),
     ]
 }
 

@@ -8,6 +8,7 @@ pub mod children;
 pub mod embedded;
 pub mod events;
 mod item;
+pub mod pairings;
 pub mod schema;
 pub mod sessions;
 pub mod settings;

@@ -25,6 +25,7 @@ use crate::AppState;
 mod cases;
 mod children;
 mod events;
+pub(crate) mod pairings;
 pub(crate) mod query_args;
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
@@ -159,6 +160,20 @@ fn routes() -> Routes {
         .add(Method::POST, "/api/cases/{id}/crises", Access::AnyUser, cases::raise_crisis)
         .add(Method::POST, "/api/cases/{id}/crises/{crisis_id}/close", ADMIN, cases::close_crisis)
         .add(Method::GET, "/api/crises", ADMIN, cases::open_crises)
+        .add(Method::GET, "/api/volunteers", ADMIN, pairings::volunteers)
+        .add(Method::POST, "/api/volunteers/{id}/vetting", ADMIN, pairings::vet)
+        .add(Method::GET, "/api/me/profile", VOLUNTEER, pairings::my_profile)
+        .add(Method::PUT, "/api/me/profile", VOLUNTEER, pairings::update_my_profile)
+        .add(Method::GET, "/api/pairings/board", ADMIN, pairings::board)
+        .add(Method::GET, "/api/pairings/suggestions", ADMIN, pairings::suggestions)
+        .add(Method::POST, "/api/pairings", ADMIN, pairings::propose)
+        .add(Method::GET, "/api/pairings/{id}", ADMIN, pairings::detail)
+        .add(Method::POST, "/api/pairings/{id}/activate", ADMIN, pairings::activate)
+        .add(Method::POST, "/api/pairings/{id}/cancel", ADMIN, pairings::cancel)
+        .add(Method::POST, "/api/pairings/{id}/end", ADMIN, pairings::end)
+        .add(Method::GET, "/api/children/{id}/pairings", ADMIN, pairings::child_history)
+        .add(Method::GET, "/api/me/pairings", VOLUNTEER, pairings::mine)
+        .add(Method::POST, "/api/me/pairings/{id}/contacts", VOLUNTEER, pairings::log_contact)
 }
 
 /// Every endpoint with the roles it admits; the authorization tests walk this list.
