@@ -243,7 +243,89 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     state.store.put_children_batch(&children).await?;
     events(state, &director_villages).await?;
     cases(state, &children).await?;
+    pairings(state, &children).await?;
     Ok(created)
+}
+
+/// The demo volunteer is vetted and paired with one child, with a contact logged.
+async fn pairings(state: &AppState, children: &[ChildItem]) -> Result<(), AppError> {
+    use shared::pairings::{
+        BackgroundCheck, CheckResult, ContactMode, ContactRequest, ProfileInput,
+        ProposePairingRequest, VettingDecision, VettingRequest,
+    };
+    let Some(volunteer) = state.store.find_user_by_username("volunteer.demo").await? else {
+        return Ok(());
+    };
+    let Some(admin) = state.store.find_user_by_username("admin").await? else {
+        return Ok(());
+    };
+    let today = crate::registry::today(state);
+    let as_user = |user: &crate::store::users::UserRecord| crate::accounts::CurrentUser {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        scope: user.scope.clone(),
+        organisation: user.organisation,
+        token_hash: String::new(),
+        expires_at: state.clock.now(),
+    };
+    let (admin, mother) = (as_user(&admin), as_user(&volunteer));
+    crate::pairings::update_my_profile(
+        state,
+        &mother,
+        &ProfileInput {
+            skills: "绘画".into(),
+            interests: "画画、唱歌".into(),
+            availability: "周末;住永中街道".into(),
+        },
+    )
+    .await?;
+    let check = BackgroundCheck {
+        checked_on: today,
+        result: CheckResult::Clear,
+    };
+    crate::pairings::vet(
+        state,
+        &admin,
+        &volunteer.id,
+        &VettingRequest {
+            decision: VettingDecision::Approve,
+            background_check: Some(check),
+            reason: String::new(),
+            max_children: Some(1),
+        },
+        None,
+    )
+    .await?;
+    let Some(child) = children.iter().find(|c| c.child.interests.contains("画画")) else {
+        return Ok(());
+    };
+    let pairing = crate::pairings::propose(
+        state,
+        &admin,
+        &ProposePairingRequest {
+            child_id: child.id.clone(),
+            volunteer_id: volunteer.id.clone(),
+        },
+        None,
+    )
+    .await?;
+    crate::pairings::activate(state, &admin, &pairing.id, None).await?;
+    crate::pairings::log_contact(
+        state,
+        &mother,
+        &pairing.id,
+        &ContactRequest {
+            date: today,
+            mode: ContactMode::Phone,
+            minutes: 20,
+            summary: "电话问候,聊了画画(虚构示例)".into(),
+            concern: false,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Two case groups led by the demo teacher: one with a plan and notes, one with an open crisis.

@@ -488,3 +488,84 @@ pub async fn close_crisis(id: &str, crisis: &str, note: String) -> ApiResult<Cri
 pub async fn open_crises() -> ApiResult<Vec<Crisis>> {
     get("/api/crises").await
 }
+
+use shared::pairings::{
+    ContactMode, ContactRequest, EndPairingRequest, EndReason, MyPairing, Pairing, PairingBoard,
+    PairingDetail, ProposePairingRequest, Suggestion, VettingRequest, VolunteerProfile,
+};
+
+pub async fn volunteer_profiles() -> ApiResult<Vec<VolunteerProfile>> {
+    get("/api/volunteers").await
+}
+
+pub async fn vet(id: &str, request: &VettingRequest) -> ApiResult<VolunteerProfile> {
+    post(&format!("/api/volunteers/{id}/vetting"), request).await
+}
+
+pub async fn pairing_board() -> ApiResult<PairingBoard> {
+    get("/api/pairings/board").await
+}
+
+pub async fn suggestions(child_id: &str) -> ApiResult<Vec<Suggestion>> {
+    get(&format!(
+        "/api/pairings/suggestions{}",
+        query(&[("child_id", Some(child_id))])
+    ))
+    .await
+}
+
+pub async fn propose_pairing(child_id: String, volunteer_id: String) -> ApiResult<Pairing> {
+    post(
+        "/api/pairings",
+        &ProposePairingRequest {
+            child_id,
+            volunteer_id,
+        },
+    )
+    .await
+}
+
+pub async fn pairing_action(id: &str, action: &str) -> ApiResult<Pairing> {
+    post(
+        &format!("/api/pairings/{id}/{action}"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn end_pairing(id: &str, reason: EndReason, note: String) -> ApiResult<Pairing> {
+    post(
+        &format!("/api/pairings/{id}/end"),
+        &EndPairingRequest { reason, note },
+    )
+    .await
+}
+
+pub async fn pairing(id: &str) -> ApiResult<PairingDetail> {
+    get(&format!("/api/pairings/{id}")).await
+}
+
+pub async fn my_pairings() -> ApiResult<Vec<MyPairing>> {
+    get("/api/me/pairings").await
+}
+
+pub async fn log_contact(
+    id: &str,
+    date: chrono::NaiveDate,
+    mode: ContactMode,
+    minutes: u32,
+    summary: String,
+    concern: bool,
+) -> ApiResult<shared::pairings::Contact> {
+    post(
+        &format!("/api/me/pairings/{id}/contacts"),
+        &ContactRequest {
+            date,
+            mode,
+            minutes,
+            summary,
+            concern,
+        },
+    )
+    .await
+}

@@ -49,6 +49,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sites") view=|| view! { <Protected><pages::events::sites::SitesPage/></Protected> }/>
                     <Route path=path!("/cases") view=|| view! { <Protected><pages::cases::list::CasesPage/></Protected> }/>
                     <Route path=path!("/cases/:id") view=|| view! { <Protected><pages::cases::case::CasePage/></Protected> }/>
+                    <Route path=path!("/pairings") view=|| view! { <Protected><pages::pairings::board::PairingBoardPage/></Protected> }/>
+                    <Route path=path!("/pairings/:id") view=|| view! { <Protected><pages::pairings::board::PairingPage/></Protected> }/>
+                    <Route path=path!("/volunteers") view=|| view! { <Protected><pages::pairings::volunteers::VolunteersPage/></Protected> }/>
+                    <Route path=path!("/my/child") view=|| view! { <Protected><pages::pairings::mine::MyChildPage/></Protected> }/>
                     <Route path=path!("/settings") view=|| view! { <Protected><pages::settings::SettingsPage/></Protected> }/>
                 </Routes>
             </Shell>

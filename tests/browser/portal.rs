@@ -481,3 +481,67 @@ async fn a_stale_plan_edit_shows_the_conflict_and_is_re_applied() {
     a.close().await.unwrap();
     b.close().await.unwrap();
 }
+
+/// An admin vets a volunteer and pairs her with a child; she logs a contact on her phone; the
+/// admin sees it on the pairing.
+#[tokio::test]
+async fn an_admin_pairs_a_vetted_volunteer_who_logs_a_contact_on_her_phone() {
+    let app = portal().await;
+    let admin = app.admin().await;
+    let registered = app
+        .client()
+        .post("/api/auth/register", &serde_json::json!({"username": "mama.gu", "display_name": "顾丽", "phone": "13900005678",
+            "password": tests::PASSWORD, "organisation": "womens_federation"}))
+        .await;
+    assert!(registered.status().is_success());
+    let mut child = tests::child_json("韩小溪", tests::VILLAGE, "2015-06-01");
+    child["interests"] = serde_json::json!("画画");
+    admin
+        .post("/api/children", &serde_json::json!({"child": child}))
+        .await;
+
+    let driver = ChromeDriver::start().await;
+    let desk = driver.browser(1024, 900).await;
+    sign_in(&desk, &app.url, "admin", ADMIN_PASSWORD).await;
+    wait_for(&desk, "#home-admin").await;
+    desk.goto(&format!("{}/volunteers", app.url)).await.unwrap();
+    click(&desk, "li[data-volunteer='顾丽'] .vet-approve").await;
+    wait_for_text(&desk, "li[data-volunteer='顾丽']", "已通过").await;
+    desk.goto(&format!("{}/pairings", app.url)).await.unwrap();
+    wait_for(&desk, "#pair-child option:nth-child(2)").await;
+    let select = wait_for(&desk, "#pair-child").await;
+    let value = desk
+        .execute(
+            "return [...arguments[0].options].find(o => o.text.includes('韩小溪')).value;",
+            vec![serde_json::to_value(&select).unwrap()],
+        )
+        .await
+        .unwrap();
+    select
+        .select_by_value(value.as_str().unwrap())
+        .await
+        .unwrap();
+    click(&desk, "#suggestions li[data-volunteer='顾丽'] .pair").await;
+    wait_for_text(&desk, ".pairing-list", "韩小溪 ↔ 顾丽").await;
+
+    let phone = driver.browser(360, 740).await;
+    sign_in(&phone, &app.url, "mama.gu", tests::PASSWORD).await;
+    wait_for(&phone, "#home-volunteer").await;
+    phone.goto(&format!("{}/my/child", app.url)).await.unwrap();
+    wait_for_text(&phone, ".my-child h1", "小溪").await;
+    let card = wait_for(&phone, ".my-child").await.text().await.unwrap();
+    assert!(
+        !card.contains("韩小溪") && !card.contains("330303"),
+        "limited profile only: {card}"
+    );
+    fill(&phone, "#contact-summary", "电话聊了学校的事,她很开心").await;
+    click(&phone, "#contact-save").await;
+    wait_for_text(&phone, ".my-child", "电话聊了学校的事").await;
+    assert_fits_width(&phone, 360).await;
+
+    desk.refresh().await.unwrap();
+    click(&desk, ".pairing-list a").await;
+    wait_for_text(&desk, "#contacts", "电话聊了学校的事").await;
+    desk.close().await.unwrap();
+    phone.close().await.unwrap();
+}

@@ -79,9 +79,12 @@ pub async fn volunteers(state: &AppState) -> Result<Vec<VolunteerProfile>, AppEr
         .into_iter()
         .map(|p| p.user_id)
         .collect();
-    for user in state.store.active_users().await? {
-        if user.role == Role::Volunteer && !known.contains(&user.id) {
-            profile_of(state, &user.id).await?;
+    // Self-registered volunteers wait (pending) for exactly this vetting.
+    for status in [UserStatus::Active, UserStatus::Pending] {
+        for user in state.store.users_with_status(status).await? {
+            if user.role == Role::Volunteer && !known.contains(&user.id) {
+                profile_of(state, &user.id).await?;
+            }
         }
     }
     Ok(state.store.profiles().await?)

@@ -416,10 +416,23 @@ impl Store {
 
     /// Active users (to notify admins and directors).
     pub async fn active_users(&self) -> Result<Vec<super::users::UserRecord>, StoreError> {
-        self.query_all(super::schema::GSI2, "GSI2PK", "USERSTATUS#active", None)
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+        self.users_with_status(shared::api::UserStatus::Active)
+            .await
+    }
+
+    pub async fn users_with_status(
+        &self,
+        status: shared::api::UserStatus,
+    ) -> Result<Vec<super::users::UserRecord>, StoreError> {
+        self.query_all(
+            super::schema::GSI2,
+            "GSI2PK",
+            &format!("USERSTATUS#{}", status.as_str()),
+            None,
+        )
+        .await?
+        .into_iter()
+        .map(from_item)
+        .collect()
     }
 }

@@ -64,10 +64,12 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <A href="/events">{move || i18n.tr("活动", "Events")}</A>
                 </Show>
                 <Show when=is_volunteer>
+                    <A href="/my/child">{move || i18n.tr("我的结对", "My child")}</A>
                     <A href="/my/events">{move || i18n.tr("我的活动", "My events")}</A>
                 </Show>
                 <Show when=is_admin>
                     <A href="/users">{move || i18n.tr("用户", "Users")}</A>
+                    <A href="/pairings">{move || i18n.tr("结对", "Pairings")}</A>
                     <A href="/audit">{move || i18n.tr("审计日志", "Audit log")}</A>
                     <A href="/settings">{move || i18n.tr("设置", "Settings")}</A>
                 </Show>

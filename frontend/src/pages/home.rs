@@ -62,7 +62,7 @@ fn sections(role: Role) -> AnyView {
         .into_any(),
         Role::Volunteer => view! {
             <Section zh="我的结对儿童" en="My paired child">
-                <Empty zh="您还没有结对儿童,未保办会与您联系。" en="You are not paired with a child yet; the district office will contact you."/>
+                <p><a class="button" href="/my/child">{move || use_i18n().tr("查看我的结对儿童", "See my paired child")}</a></p>
             </Section>
             <Section zh="近期活动" en="Upcoming events">
                 <Empty zh="暂无可报名的活动。" en="No events open for sign-up."/>

@@ -7,6 +7,7 @@ pub mod events;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod pairings;
 pub mod register;
 pub mod settings;
 pub mod users;
