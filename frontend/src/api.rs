@@ -569,3 +569,7 @@ pub async fn log_contact(
     )
     .await
 }
+
+pub async fn child_pairings(child_id: &str) -> ApiResult<Vec<Pairing>> {
+    get(&format!("/api/children/{child_id}/pairings")).await
+}

@@ -132,6 +132,7 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
             })}
             <h2>{move || i18n.tr("认定结果(保存时由系统判定)", "Eligibility (decided by the server on save)")}</h2>
             <EligibilityPanel result=eligibility/>
+            {is_admin.then(|| view! { <PairingHistory child_id=record.id.clone()/> })}
             <h2>{move || i18n.tr("关爱等级记录", "Care level history")}</h2>
             <ul class="rows">
                 {history.into_iter().rev().map(|change| {
@@ -149,5 +150,37 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// Every pairing the child has had (admins), newest first.
+#[component]
+fn PairingHistory(child_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let history = LocalResource::new(move || {
+        let child_id = child_id.clone();
+        async move { crate::api::child_pairings(&child_id).await }
+    });
+    view! {
+        <h2>{move || i18n.tr("结对记录", "Pairings")}</h2>
+        {move || history.get().and_then(Result::ok).map(|list| {
+            if list.is_empty() {
+                view! { <p class="muted">{move || i18n.tr("还没有结对。", "No pairing yet.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows" id="pairing-history">
+                        {list.into_iter().rev().map(|p| {
+                            let state = p.state;
+                            let href = format!("/pairings/{}", p.id);
+                            view! { <li class="row"><div class="row-main">
+                                <a href=href>{p.volunteer_name.clone()}</a> " "
+                                <span class="status">{move || state.label().get(i18n.lang.get())}</span>
+                                {p.ended.clone().map(|e| { let r = e.reason; view! { <span class="muted">" " {move || r.label().get(i18n.lang.get())} " " {e.note.clone()}</span> } })}
+                            </div></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        })}
     }
 }

@@ -37,6 +37,13 @@ pub fn PairingBoardPage() -> impl IntoView {
                         </select>
                     </div>
                     {move || (!chosen.get().is_empty()).then(|| view! { <Suggestions child_id=chosen.get() reload=reload/> })}
+                    <h2>{move || i18n.tr("有空余名额的志愿者", "Volunteers with room")} " (" {board.volunteers_with_capacity.len()} ")"</h2>
+                    <ul class="rows">
+                        {board.volunteers_with_capacity.iter().map(|v| view! {
+                            <li class="row"><div class="row-main"><strong>{v.name.clone()}</strong>
+                                <span class="muted">{format!(" {}/{} ", v.active_pairings, v.max_children)} {v.profile.interests.clone()} " " {v.profile.availability.clone()}</span></div></li>
+                        }).collect_view()}
+                    </ul>
                     <PairingList title_zh="拟结对(待确认)" title_en="Proposals" list=board.proposed reload=reload/>
                     <PairingList title_zh="关注:资格暂停" title_en="Flagged: volunteer suspended" list=board.flagged reload=reload/>
                     <PairingList title_zh="联系逾期" title_en="Contact overdue" list=board.overdue reload=reload/>
