@@ -9,29 +9,7 @@ use crate::error::FieldError;
 use crate::i18n::Text;
 use crate::validate::{text_field, Checker};
 
-macro_rules! labelled {
-    ($name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-            pub fn parse(value: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|item| item.as_str() == value)
-            }
-            pub fn label(self) -> Text {
-                match self { $($name::$variant => Text::new($zh, $en)),+ }
-            }
-        }
-    };
-}
-
-labelled!(GroupRole {
+labelled_enum!(GroupRole {
     Lead = "lead", "班主任(组长)", "Lead (class teacher)";
     PartyCadre = "party_cadre", "党员干部", "Party member / cadre";
     SubjectTeacher = "subject_teacher", "任课教师", "Subject teacher";
@@ -41,20 +19,20 @@ labelled!(GroupRole {
     Other = "other", "其他", "Other";
 });
 
-labelled!(GoalStatus {
+labelled_enum!(GoalStatus {
     NotStarted = "not_started", "未开始", "Not started";
     InProgress = "in_progress", "进行中", "In progress";
     Achieved = "achieved", "已达成", "Achieved";
     Dropped = "dropped", "已放弃", "Dropped";
 });
 
-labelled!(NoteKind {
+labelled_enum!(NoteKind {
     Observation = "observation", "观察记录", "Observation";
     Conversation = "conversation", "谈心谈话", "Conversation";
     HomeContact = "home_contact", "家校联系", "Home contact";
 });
 
-labelled!(CrisisKind {
+labelled_enum!(CrisisKind {
     Psychological = "psychological", "心理危机", "Psychological crisis";
     Safety = "safety", "安全风险", "Safety risk";
     SuspectedAbuse = "suspected_abuse", "疑似受侵害", "Suspected abuse";

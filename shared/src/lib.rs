@@ -1,6 +1,9 @@
 //! Types shared by the browser and the API: roles, validated values, error codes and the JSON
 //! request/response shapes. Builds for wasm32 and native; knows nothing about storage or HTTP.
 
+#[macro_use]
+mod labelled;
+
 pub mod api;
 pub mod divisions;
 pub mod error;

@@ -7,62 +7,40 @@ use crate::children::{Bilingual, Gender};
 use crate::events::Organisation;
 use crate::i18n::Text;
 
-macro_rules! labelled {
-    ($name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-            pub fn parse(value: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|item| item.as_str() == value)
-            }
-            pub fn label(self) -> Text {
-                match self { $($name::$variant => Text::new($zh, $en)),+ }
-            }
-        }
-    };
-}
-
-labelled!(VettingState {
+labelled_enum!(VettingState {
     Pending = "pending", "待审核", "Awaiting vetting";
     Approved = "approved", "已通过", "Approved";
     Rejected = "rejected", "未通过", "Rejected";
     Suspended = "suspended", "已暂停", "Suspended";
 });
 
-labelled!(CheckResult {
+labelled_enum!(CheckResult {
     Clear = "clear", "无不良记录", "Clear";
     Concerns = "concerns", "存在问题", "Concerns found";
 });
 
-labelled!(VettingDecision {
+labelled_enum!(VettingDecision {
     Approve = "approve", "通过", "Approve";
     Reject = "reject", "不通过", "Reject";
     Suspend = "suspend", "暂停", "Suspend";
     Reinstate = "reinstate", "恢复", "Reinstate";
 });
 
-labelled!(PairingState {
+labelled_enum!(PairingState {
     Proposed = "proposed", "拟结对", "Proposed";
     Active = "active", "结对中", "Active";
     Ended = "ended", "已结束", "Ended";
     Cancelled = "cancelled", "已撤销", "Cancelled";
 });
 
-labelled!(EndReason {
+labelled_enum!(EndReason {
     ChildLeftMonitoring = "child_left_monitoring", "儿童退出监测", "Child left monitoring";
     VolunteerWithdrew = "volunteer_withdrew", "志愿者退出", "Volunteer withdrew";
     Mismatch = "mismatch", "匹配不合适", "Mismatch";
     Other = "other", "其他", "Other";
 });
 
-labelled!(ContactMode {
+labelled_enum!(ContactMode {
     HomeVisit = "home_visit", "入户探访", "Home visit";
     Phone = "phone", "电话", "Phone";
     Video = "video", "视频", "Video";

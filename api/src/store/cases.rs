@@ -104,16 +104,7 @@ impl Store {
     }
 
     pub async fn get_group(&self, child: &str) -> Result<Option<GroupItem>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(case_pk(child), GROUP_SK)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(case_pk(child), GROUP_SK)).await
     }
 
     pub async fn all_groups(&self) -> Result<Vec<GroupItem>, StoreError> {
@@ -135,16 +126,7 @@ impl Store {
     }
 
     pub async fn get_member(&self, child: &str, user: &str) -> Result<Option<Member>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(case_pk(child), member_sk(user))))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(case_pk(child), member_sk(user))).await
     }
 
     async fn case_items(
@@ -154,29 +136,8 @@ impl Store {
         newest_first: bool,
         limit: Option<i32>,
     ) -> Result<Vec<Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":pk", s(case_pk(child)))
-                .expression_attribute_values(":prefix", s(prefix))
-                .scan_index_forward(!newest_first)
-                .consistent_read(true)
-                .set_limit(limit)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            items.extend(output.items.unwrap_or_default());
-            match (output.last_evaluated_key, limit) {
-                (Some(next), None) => start = Some(next),
-                _ => return Ok(items),
-            }
-        }
+        self.query_prefix(&case_pk(child), prefix, newest_first, limit)
+            .await
     }
 
     pub async fn members(&self, child: &str) -> Result<Vec<Member>, StoreError> {
@@ -267,16 +228,7 @@ impl Store {
         if version == 0 {
             return Ok(None);
         }
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(case_pk(child), plan_sk(version))))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(case_pk(child), plan_sk(version))).await
     }
 
     pub async fn plan_versions(&self, child: &str) -> Result<Vec<PlanVersion>, StoreError> {
@@ -394,16 +346,8 @@ impl Store {
     }
 
     pub async fn get_crisis(&self, child: &str, id: &str) -> Result<Option<Crisis>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(case_pk(child), format!("CRISIS#{id}"))))
-            .consistent_read(true)
-            .send()
+        self.get_as(key(case_pk(child), format!("CRISIS#{id}")))
             .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
     }
 
     pub async fn open_crises(&self) -> Result<Vec<Crisis>, StoreError> {

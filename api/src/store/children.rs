@@ -217,16 +217,7 @@ impl Store {
     }
 
     pub async fn get_child(&self, id: &str) -> Result<Option<ChildItem>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(child_pk(id), CHILD_SK)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(child_pk(id), CHILD_SK)).await
     }
 
     /// One page of children, newest filters applied in the store. Reads index pages until

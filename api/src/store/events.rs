@@ -110,15 +110,7 @@ impl Store {
     }
 
     pub async fn get_site(&self, id: &str) -> Result<Option<Site>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(site_pk(id), "SITE")))
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(site_pk(id), "SITE")).await
     }
 
     pub async fn list_sites(&self) -> Result<Vec<Site>, StoreError> {
@@ -244,16 +236,7 @@ impl Store {
     }
 
     pub async fn get_event(&self, id: &str) -> Result<Option<EventItem>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(event_pk(id), EVENT_SK)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(event_pk(id), EVENT_SK)).await
     }
 
     /// Events starting at or after `from`, soonest first.
@@ -444,16 +427,8 @@ impl Store {
         kind: PlaceKind,
         person: &str,
     ) -> Result<Option<SignupRecord>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(event_pk(event_id), signup_sk(kind, person))))
-            .consistent_read(true)
-            .send()
+        self.get_as(key(event_pk(event_id), signup_sk(kind, person)))
             .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
     }
 
     /// Cancels a place; `Ok(false)` when it was not in `from` any more (changed meanwhile).
@@ -599,28 +574,11 @@ impl Store {
 
     /// Every sign-up of an event (the roster), in key order.
     pub async fn event_signups(&self, event_id: &str) -> Result<Vec<SignupRecord>, StoreError> {
-        let mut signups = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":pk", s(event_pk(event_id)))
-                .expression_attribute_values(":prefix", s("SIGNUP#"))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            for item in output.items.unwrap_or_default() {
-                signups.push(from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(signups),
-            }
-        }
+        self.query_prefix(&event_pk(event_id), "SIGNUP#", false, None)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// A volunteer's sign-ups, by event start.

@@ -133,6 +133,56 @@ impl Store {
         &self.table
     }
 
+    /// Reads one item by key into `T` (consistent read: answers reflect the latest write).
+    pub(crate) async fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        key: item::Item,
+    ) -> Result<Option<T>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::from_sdk)?;
+        output.item.map(item::from_item).transpose()
+    }
+
+    /// Items of one partition whose sort key starts with `prefix`, all pages (or `limit`).
+    pub(crate) async fn query_prefix(
+        &self,
+        pk: &str,
+        prefix: &str,
+        newest_first: bool,
+        limit: Option<i32>,
+    ) -> Result<Vec<item::Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(self.table())
+                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+                .expression_attribute_values(":pk", item::s(pk))
+                .expression_attribute_values(":prefix", item::s(prefix))
+                .scan_index_forward(!newest_first)
+                .consistent_read(true)
+                .set_limit(limit)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            items.extend(output.items.unwrap_or_default());
+            match (output.last_evaluated_key, limit) {
+                (Some(next), None) => start = Some(next),
+                _ => return Ok(items),
+            }
+        }
+    }
+
     /// Puts an item that must not exist yet (ids are fresh ULIDs, so a clash is a bug, not a race).
     pub(crate) async fn put_new(&self, item: item::Item) -> Result<(), StoreError> {
         self.client

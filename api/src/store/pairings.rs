@@ -86,16 +86,7 @@ impl Store {
     }
 
     pub async fn get_profile(&self, user: &str) -> Result<Option<VolunteerProfile>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(profile_key(user)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(profile_key(user)).await
     }
 
     pub async fn profiles(&self) -> Result<Vec<VolunteerProfile>, StoreError> {
@@ -127,16 +118,7 @@ impl Store {
     }
 
     pub async fn get_pairing(&self, id: &str) -> Result<Option<Pairing>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(pairing_key(id)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(pairing_key(id)).await
     }
 
     /// Pairings in one state (the admin board).
@@ -319,20 +301,8 @@ impl Store {
     }
 
     pub async fn contacts(&self, pairing: &str) -> Result<Vec<Contact>, StoreError> {
-        let output = self
-            .client
-            .query()
-            .table_name(self.table())
-            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-            .expression_attribute_values(":pk", s(format!("PAIRING#{pairing}")))
-            .expression_attribute_values(":prefix", s("CONTACT#"))
-            .scan_index_forward(false)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output
-            .items
-            .unwrap_or_default()
+        self.query_prefix(&format!("PAIRING#{pairing}"), "CONTACT#", true, None)
+            .await?
             .into_iter()
             .map(from_item)
             .collect()

@@ -231,16 +231,7 @@ impl Store {
     }
 
     pub async fn get_user(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(user_pk(id), USER_SK)))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        output.item.map(from_item).transpose()
+        self.get_as(key(user_pk(id), USER_SK)).await
     }
 
     pub async fn find_user_by_username(
