@@ -260,17 +260,7 @@ async fn pairings(state: &AppState, children: &[ChildItem]) -> Result<(), AppErr
         return Ok(());
     };
     let today = crate::registry::today(state);
-    let as_user = |user: &crate::store::users::UserRecord| crate::accounts::CurrentUser {
-        id: user.id.clone(),
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        role: user.role,
-        scope: user.scope.clone(),
-        organisation: user.organisation,
-        token_hash: String::new(),
-        expires_at: state.clock.now(),
-    };
-    let (admin, mother) = (as_user(&admin), as_user(&volunteer));
+    let (admin, mother) = (acting_as(state, &admin), acting_as(state, &volunteer));
     crate::pairings::update_my_profile(
         state,
         &mother,
@@ -328,15 +318,34 @@ async fn pairings(state: &AppState, children: &[ChildItem]) -> Result<(), AppErr
     Ok(())
 }
 
+/// Signed in as `user`, for demo steps that go through the same rules as the API.
+fn acting_as(
+    state: &AppState,
+    user: &crate::store::users::UserRecord,
+) -> crate::accounts::CurrentUser {
+    crate::accounts::CurrentUser {
+        id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        scope: user.scope.clone(),
+        organisation: user.organisation,
+        token_hash: String::new(),
+        expires_at: state.clock.now(),
+    }
+}
+
 /// Two case groups led by the demo teacher: one with a plan and notes, one with an open crisis.
 async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError> {
     use shared::cases::{
-        Goal, GoalStatus, GroupRole, Member, Note, NoteKind, PlanInput, PlanVersion,
+        CreateCaseRequest, CrisisKind, Goal, GoalStatus, NoteKind, NoteRequest, PlanInput,
+        RaiseCrisisRequest, SavePlanRequest,
     };
     let Some(teacher) = state.store.find_user_by_username("teacher.demo").await? else {
         return Ok(());
     };
-    let now = state.clock.now();
+    let teacher_id = teacher.id.clone();
+    let teacher = acting_as(state, &teacher);
     let today = crate::registry::today(state);
     let pupils: Vec<&ChildItem> = children
         .iter()
@@ -344,27 +353,16 @@ async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError>
         .take(2)
         .collect();
     for (i, child) in pupils.into_iter().enumerate() {
-        let group = crate::store::cases::GroupItem {
-            child_id: child.id.clone(),
-            child_name: child.child.name.clone(),
-            school: child.child.school.clone(),
-            village_code: child.child.residence_village.clone(),
-            lead_user_id: teacher.id.clone(),
-            lead_name: teacher.display_name.clone(),
-            care_level: child.child.care_level,
-            next_review: None,
-            plan_version: 0,
-            open_crises: 0,
-            created_at: now,
-        };
-        let lead = Member {
-            user_id: teacher.id.clone(),
-            name: teacher.display_name.clone(),
-            role: GroupRole::Lead,
-            added_at: now,
-            added_by: "demo".into(),
-        };
-        state.store.create_group(&group, &lead).await?;
+        crate::cases::create(
+            state,
+            &teacher,
+            &CreateCaseRequest {
+                child_id: child.id.clone(),
+                lead_user_id: None,
+            },
+            None,
+        )
+        .await?;
         let plan = PlanInput {
             situation: "与祖母同住,父母在外务工;性格内向,数学成绩下滑。(虚构示例)".into(),
             care_level: CareLevel::Focus,
@@ -373,7 +371,7 @@ async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError>
                     id: "g1".into(),
                     title: "每周一次谈心".into(),
                     measures: "班主任课后谈心,记录情绪变化".into(),
-                    owner: Some(teacher.id.clone()),
+                    owner: Some(teacher_id.clone()),
                     due: Some(today + chrono::Duration::days(60)),
                     status: GoalStatus::InProgress,
                 },
@@ -393,35 +391,26 @@ async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError>
                 today - chrono::Duration::days(3)
             },
         };
-        let version = PlanVersion {
-            version: 1,
-            changes: shared::cases::plan_changes(None, &plan),
-            plan,
-            saved_by: teacher.display_name.clone(),
-            saved_at: now,
-        };
-        state.store.save_plan(&child.id, &version, 0).await?;
-        let note = Note {
-            id: ulid::Ulid::new().to_string(),
+        crate::cases::save_plan(
+            state,
+            &teacher,
+            &child.id,
+            &SavePlanRequest { version: 0, plan },
+            None,
+        )
+        .await?;
+        let note = NoteRequest {
             kind: NoteKind::Conversation,
             date: today,
             text: "谈心:想念在外地的妈妈,愿意参加周末活动。(虚构示例)".into(),
-            author: teacher.display_name.clone(),
-            written_at: now,
         };
-        state.store.add_note(&child.id, &note).await?;
+        crate::cases::add_note(state, &teacher, &child.id, &note, None).await?;
         if i == 1 {
-            let crisis = shared::cases::Crisis {
-                id: ulid::Ulid::new().to_string(),
-                child_id: child.id.clone(),
-                child_name: child.child.name.clone(),
-                kind: shared::cases::CrisisKind::Psychological,
+            let crisis = RaiseCrisisRequest {
+                kind: CrisisKind::Psychological,
                 description: "连续两天情绪低落,提到不想上学。(虚构示例)".into(),
-                raised_by: teacher.display_name.clone(),
-                raised_at: now,
-                closed: None,
             };
-            state.store.raise_crisis(&crisis).await?;
+            crate::cases::raise_crisis(state, &teacher, &child.id, &crisis, None).await?;
         }
     }
     Ok(())

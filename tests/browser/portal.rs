@@ -284,6 +284,30 @@ async fn screenshots() {
     click(&browser, "#event-list li a").await;
     wait_for(&browser, "#event-detail").await;
     shot("event").await;
+    browser.goto(&format!("{}/cases", app.url)).await.unwrap();
+    wait_for(&browser, "#case-list li").await;
+    shot("cases").await;
+    click(&browser, "#case-list li a").await;
+    wait_for(&browser, "#plan-form").await;
+    shot("case").await;
+    browser
+        .goto(&format!("{}/pairings", app.url))
+        .await
+        .unwrap();
+    wait_for(&browser, ".pairing-list").await;
+    shot("pairings").await;
+    let volunteer = accounts
+        .iter()
+        .find(|a| a.role == shared::Role::Volunteer)
+        .unwrap();
+    sign_in(&browser, &app.url, &volunteer.username, &volunteer.password).await;
+    wait_for(&browser, "#home-volunteer").await;
+    browser
+        .goto(&format!("{}/my/child", app.url))
+        .await
+        .unwrap();
+    wait_for(&browser, ".my-child").await;
+    shot("my-child").await;
     browser.close().await.unwrap();
 }
 
