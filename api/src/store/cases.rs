@@ -13,7 +13,7 @@ use shared::children::CareLevel;
 
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::schema::GSI1;
-use super::{cancellation_reasons, is_condition_failure, Store, StoreError};
+use super::{is_condition_failure, Store, StoreError};
 
 const DISTRICT: &str = shared::divisions::DISTRICT_CODE;
 
@@ -88,19 +88,7 @@ impl Store {
             TransactWriteItem::builder().put(put_group).build(),
             TransactWriteItem::builder().put(put_lead).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(_) => Ok(false),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(self.transact(writes).await?.is_ok())
     }
 
     pub async fn get_group(&self, child: &str) -> Result<Option<GroupItem>, StoreError> {
@@ -209,19 +197,7 @@ impl Store {
             TransactWriteItem::builder().update(bump).build(),
             TransactWriteItem::builder().put(put).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(_) => Ok(false),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(self.transact(writes).await?.is_ok())
     }
 
     pub async fn plan(&self, child: &str, version: u64) -> Result<Option<PlanVersion>, StoreError> {
@@ -283,13 +259,12 @@ impl Store {
             TransactWriteItem::builder().put(put).build(),
             TransactWriteItem::builder().update(count).build(),
         ];
-        self.client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
+        self.transact(writes)
+            .await?
+            .map_err(|reasons| StoreError::Refused {
+                code: "TransactionCanceled".into(),
+                message: format!("{reasons:?}"),
+            })
     }
 
     /// Closes an open crisis; `Ok(false)` when it was already closed (or does not exist).
@@ -322,19 +297,7 @@ impl Store {
             TransactWriteItem::builder().update(mark).build(),
             TransactWriteItem::builder().update(count).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(_) => Ok(false),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(self.transact(writes).await?.is_ok())
     }
 
     pub async fn crises(&self, child: &str) -> Result<Vec<Crisis>, StoreError> {

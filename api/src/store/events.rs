@@ -15,7 +15,7 @@ use shared::events::{
 
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::schema::{GSI1, GSI2};
-use super::{cancellation_reasons, is_condition_failure, Store, StoreError};
+use super::{is_condition_failure, Store, StoreError};
 
 const DISTRICT: &str = shared::divisions::DISTRICT_CODE;
 
@@ -321,22 +321,13 @@ impl Store {
             TransactWriteItem::builder().update(raise).build(),
             TransactWriteItem::builder().put(put).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(JoinOutcome::Confirmed),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(reasons) if reasons.get(1).is_some_and(Option::is_some) => {
-                    Ok(JoinOutcome::AlreadySignedUp)
-                }
-                Some(_) => Ok(JoinOutcome::NotOpen),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(match self.transact(writes).await? {
+            Ok(()) => JoinOutcome::Confirmed,
+            Err(reasons) if reasons.get(1).is_some_and(Option::is_some) => {
+                JoinOutcome::AlreadySignedUp
+            }
+            Err(_) => JoinOutcome::NotOpen,
+        })
     }
 
     /// Joins the waitlist of a full event: the position comes from an atomic counter, so
@@ -469,19 +460,7 @@ impl Store {
             TransactWriteItem::builder().update(mark).build(),
             TransactWriteItem::builder().update(lower).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(_) => Ok(false),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(self.transact(writes).await?.is_ok())
     }
 
     /// Moves the first waitlisted person into a free place. `Ok(None)` when there is no free
@@ -545,28 +524,17 @@ impl Store {
                 TransactWriteItem::builder().update(raise).build(),
                 TransactWriteItem::builder().update(confirm).build(),
             ];
-            match self
-                .client
-                .transact_write_items()
-                .set_transact_items(Some(writes))
-                .send()
-                .await
-            {
-                Ok(_) => {
+            match self.transact(writes).await? {
+                Ok(()) => {
                     let mut promoted = next;
                     promoted.status = SignupStatus::Confirmed;
                     promoted.position = None;
                     return Ok(Some(promoted));
                 }
-                Err(error) => match cancellation_reasons(&error) {
-                    // No free place (or the event closed): nothing to promote.
-                    Some(reasons) if reasons.first().is_some_and(Option::is_some) => {
-                        return Ok(None)
-                    }
-                    // That person cancelled or was promoted meanwhile: look again.
-                    Some(_) => continue,
-                    None => return Err(StoreError::from_sdk(error)),
-                },
+                // No free place (or the event closed): nothing to promote.
+                Err(reasons) if reasons.first().is_some_and(Option::is_some) => return Ok(None),
+                // That person cancelled or was promoted meanwhile: look again.
+                Err(_) => continue,
             }
         }
         Ok(None)

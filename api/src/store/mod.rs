@@ -133,6 +133,27 @@ impl Store {
         &self.table
     }
 
+    /// Runs a transaction: `Ok(Err(reasons))` when a condition refused it (one reason per item,
+    /// `None` where that item was fine), so callers can say which invariant held.
+    pub(crate) async fn transact(
+        &self,
+        writes: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
+    ) -> Result<Result<(), Vec<Option<String>>>, StoreError> {
+        match self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+        {
+            Ok(_) => Ok(Ok(())),
+            Err(error) => match cancellation_reasons(&error) {
+                Some(reasons) => Ok(Err(reasons)),
+                None => Err(StoreError::from_sdk(error)),
+            },
+        }
+    }
+
     /// Reads one item by key into `T` (consistent read: answers reflect the latest write).
     pub(crate) async fn get_as<T: serde::de::DeserializeOwned>(
         &self,

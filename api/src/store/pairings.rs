@@ -14,7 +14,7 @@ use shared::pairings::{Contact, Pairing, PairingState, VolunteerProfile};
 
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::schema::{GSI1, GSI2};
-use super::{cancellation_reasons, Store, StoreError};
+use super::{Store, StoreError};
 
 const DISTRICT: &str = shared::divisions::DISTRICT_CODE;
 
@@ -198,25 +198,15 @@ impl Store {
             TransactWriteItem::builder().put(claim).build(),
             TransactWriteItem::builder().update(count).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(ActivateOutcome::Activated),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(reasons) => Ok(if reasons.first().is_some_and(Option::is_some) {
-                    ActivateOutcome::NotProposed
-                } else if reasons.get(1).is_some_and(Option::is_some) {
-                    ActivateOutcome::ChildAlreadyPaired
-                } else {
-                    ActivateOutcome::VolunteerFull
-                }),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        let refused = |reasons: &[Option<String>], item: usize| {
+            reasons.get(item).is_some_and(Option::is_some)
+        };
+        Ok(match self.transact(writes).await? {
+            Ok(()) => ActivateOutcome::Activated,
+            Err(reasons) if refused(&reasons, 0) => ActivateOutcome::NotProposed,
+            Err(reasons) if refused(&reasons, 1) => ActivateOutcome::ChildAlreadyPaired,
+            Err(_) => ActivateOutcome::VolunteerFull,
+        })
     }
 
     /// Ends an active pairing: frees the child's claim and the volunteer's place.
@@ -244,19 +234,7 @@ impl Store {
             TransactWriteItem::builder().delete(release).build(),
             TransactWriteItem::builder().update(count).build(),
         ];
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(_) => Ok(false),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(self.transact(writes).await?.is_ok())
     }
 
     /// Saves a pairing that stays in `state` (cancel a proposal, flag, last contact).
@@ -266,19 +244,7 @@ impl Store {
         from: PairingState,
     ) -> Result<bool, StoreError> {
         let write = self.move_pairing(pairing, from).await?;
-        match self
-            .client
-            .transact_write_items()
-            .transact_items(write)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(_) => Ok(false),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
+        Ok(self.transact(vec![write]).await?.is_ok())
     }
 
     /// Children with an active pairing.

@@ -8,7 +8,7 @@ use shared::{Role, Scope};
 
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::schema::{GSI1, GSI2, TTL_ATTRIBUTE};
-use super::{cancellation_reasons, decode_cursor, encode_cursor, is_condition_failure};
+use super::{decode_cursor, encode_cursor, is_condition_failure};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -174,25 +174,6 @@ impl Store {
             writes.push(put(item, self.table(), "attribute_not_exists(PK)")?);
         }
         Ok(writes)
-    }
-
-    async fn transact(
-        &self,
-        writes: Vec<TransactWriteItem>,
-    ) -> Result<Result<(), Vec<Option<String>>>, StoreError> {
-        match self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(Ok(())),
-            Err(error) => match cancellation_reasons(&error) {
-                Some(reasons) => Ok(Err(reasons)),
-                None => Err(StoreError::from_sdk(error)),
-            },
-        }
     }
 
     pub async fn create_user(

@@ -30,9 +30,11 @@ pub fn ErrorBanner(error: ReadSignal<Option<ApiError>>) -> impl IntoView {
         error.get().map(|error| {
             let lang = i18n.lang.get();
             let fields = error.field_errors();
+            // With field reasons, they say it best ("报名已截止"); the generic line is for the rest.
+            let headline = fields.is_empty().then(|| error.message(lang));
             view! {
                 <div class="error" role="alert">
-                    <p class="error-message">{error.message(lang)}</p>
+                    {headline.map(|text| view! { <p class="error-message">{text}</p> })}
                     <ul class="error-fields">
                         {fields
                             .into_iter()
