@@ -51,6 +51,8 @@ impl AppError {
             AppError::NotFound => ErrorCode::NotFound,
             AppError::Conflict => ErrorCode::Conflict,
             AppError::Store(StoreError::Unavailable(_)) => ErrorCode::StoreUnavailable,
+            AppError::Store(StoreError::Busy(_)) => ErrorCode::Busy,
+            AppError::Store(StoreError::TooLarge) => ErrorCode::BodyTooLarge,
             AppError::Store(_) | AppError::Unexpected(_) => ErrorCode::Internal,
         }
     }

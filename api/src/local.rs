@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::extract::{ConnectInfo, Request};
@@ -18,7 +19,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::http::extract::ClientSource;
-use crate::store::embedded::{EmbeddedEngine, EngineFile};
+use crate::store::embedded::{store_at, EmbeddedEngine, EngineFile};
+use crate::store::faults::{FaultPlan, FaultProxy, FaultStats};
 use crate::AppState;
 
 pub enum DataLocation {
@@ -34,6 +36,8 @@ pub struct LocalOptions {
     pub frontend_dir: Option<PathBuf>,
     /// The first admin's password on a fresh data file; random when absent.
     pub initial_admin_password: Option<String>,
+    /// A fault-injecting proxy between the server and the engine (tests, benchmark).
+    pub faults: Option<FaultPlan>,
 }
 
 pub struct LocalServer {
@@ -41,8 +45,11 @@ pub struct LocalServer {
     pub state: AppState,
     /// The first admin's username and password, when this start created them.
     pub first_admin: Option<(String, String)>,
+    /// What the fault proxy injected, when there is one.
+    pub fault_stats: Option<Arc<FaultStats>>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    _faults: Option<FaultProxy>,
     _engine: EmbeddedEngine,
 }
 
@@ -60,7 +67,14 @@ impl LocalServer {
             }
             DataLocation::Memory => EmbeddedEngine::start(EngineFile::InMemory).await?,
         };
-        let store = engine.store(&settings.table_name).await?;
+        let faults = match options.faults {
+            Some(plan) => Some(FaultProxy::start(&engine.endpoint, plan).await?),
+            None => None,
+        };
+        let endpoint = faults
+            .as_ref()
+            .map_or(engine.endpoint.as_str(), |proxy| proxy.endpoint.as_str());
+        let store = store_at(endpoint, &settings.table_name).await?;
         let state = AppState::new(store, settings, clock);
         let first_admin =
             crate::accounts::bootstrap_admin(&state, options.initial_admin_password.clone())
@@ -89,8 +103,10 @@ impl LocalServer {
             url: format!("http://{address}"),
             state,
             first_admin,
+            fault_stats: faults.as_ref().map(|proxy| proxy.stats.clone()),
             stop,
             task,
+            _faults: faults,
             _engine: engine,
         })
     }

@@ -25,6 +25,8 @@ pub enum ErrorCode {
     UsernameTaken,
     Conflict,
     StoreUnavailable,
+    /// The store stayed busy (throttled or in conflict) past the retry budget.
+    Busy,
     Internal,
 }
 
@@ -98,6 +100,10 @@ impl ErrorCode {
             ErrorCode::StoreUnavailable => Text::new(
                 "数据存储暂时不可用,请稍后再试。",
                 "The data store is unavailable; try again shortly.",
+            ),
+            ErrorCode::Busy => Text::new(
+                "系统繁忙,请稍候几秒再试。",
+                "The system is busy; try again in a few seconds.",
             ),
             ErrorCode::Internal => Text::new(
                 "服务器内部错误,请稍后再试。",

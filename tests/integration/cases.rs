@@ -166,7 +166,15 @@ async fn plans_are_versioned_and_a_stale_save_is_refused() {
 
 #[tokio::test]
 async fn of_100_simultaneous_saves_from_one_version_exactly_one_wins() {
-    let app = TestApp::spawn().await;
+    simultaneous_saves(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn simultaneous_saves_hold_with_a_fifth_of_store_calls_faulted() {
+    simultaneous_saves(TestApp::spawn_with_faults(0.2, 30).await).await;
+}
+
+async fn simultaneous_saves(app: TestApp) {
     let admin = app.admin().await;
     let lead = teacher_of(&app, &admin, "lead.sun", SCHOOL).await;
     let child = student(&admin, "付小康").await;
@@ -186,6 +194,11 @@ async fn of_100_simultaneous_saves_from_one_version_exactly_one_wins() {
         .iter()
         .filter(|a| a.status() == StatusCode::CONFLICT)
         .count();
+    println!(
+        "100 plan saves from one version: {} saved, {conflicts} refused as stale; store: {}",
+        won.len(),
+        app.fault_summary()
+    );
     assert_eq!((won.len(), conflicts), (1, 99));
     let versions = body(lead.get(&format!("{path}/versions")).await).await;
     assert_eq!(versions.as_array().unwrap().len(), 1);

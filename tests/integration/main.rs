@@ -5,6 +5,7 @@ mod accounts;
 mod authorization;
 mod bad_input;
 mod cases;
+mod dynamo_rules;
 mod events;
 mod lambda;
 mod openapi;

@@ -112,7 +112,15 @@ async fn vetting_needs_a_background_check_and_pairings_need_reasons_to_end() {
 #[tokio::test]
 async fn of_200_concurrent_activations_a_child_gets_one_pairing_and_a_volunteer_no_more_than_their_maximum(
 ) {
-    let app = TestApp::spawn().await;
+    concurrent_activations(TestApp::spawn().await).await;
+}
+
+#[tokio::test]
+async fn concurrent_activations_hold_with_a_fifth_of_store_calls_faulted() {
+    concurrent_activations(TestApp::spawn_with_faults(0.2, 20).await).await;
+}
+
+async fn concurrent_activations(app: TestApp) {
     let admin = app.admin().await;
     let volunteers = app.volunteers("many", 200, "charity").await;
     for (_, id) in &volunteers {
@@ -135,7 +143,22 @@ async fn of_200_concurrent_activations_a_child_gets_one_pairing_and_a_volunteer_
         .iter()
         .filter(|a| a.status() == StatusCode::OK)
         .count();
+    let refusals = answers
+        .iter()
+        .filter(|a| {
+            a.status() == StatusCode::CONFLICT || a.status() == StatusCode::UNPROCESSABLE_ENTITY
+        })
+        .count();
+    println!(
+        "200 activations of one child: {ok} active, {refusals} refused; store: {}",
+        app.fault_summary()
+    );
     assert_eq!(ok, 1, "exactly one active pairing for the child");
+    assert_eq!(
+        ok + refusals,
+        200,
+        "every other answer is the business refusal"
+    );
     let refused = answers
         .into_iter()
         .find(|a| a.status() != StatusCode::OK)

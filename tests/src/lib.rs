@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use api::clock::Clock;
 use api::config::Settings;
 use api::local::{DataLocation, LocalOptions, LocalServer};
+use api::store::faults::FaultPlan;
 use reqwest::{Response, StatusCode};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -26,6 +27,9 @@ pub struct Options {
     pub data: DataLocation,
     pub frontend_dir: Option<PathBuf>,
     pub clock: Clock,
+    /// DynamoDB's failure modes injected between server and engine; from `SHOUWANG_FAULT_RATE`
+    /// and `SHOUWANG_FAULT_SEED` by default, so any test can be run under faults.
+    pub faults: Option<FaultPlan>,
 }
 
 impl Default for Options {
@@ -34,6 +38,7 @@ impl Default for Options {
             data: DataLocation::Memory,
             frontend_dir: None,
             clock: Clock::system(),
+            faults: FaultPlan::from_env(),
         }
     }
 }
@@ -43,6 +48,23 @@ impl TestApp {
         Self::spawn_with(Options::default()).await
     }
 
+    /// The server with `rate` of its store calls faulted (seeded: the same faults each run).
+    pub async fn spawn_with_faults(rate: f64, seed: u64) -> Self {
+        Self::spawn_with(Options {
+            faults: (rate > 0.0).then_some(FaultPlan { rate, seed }),
+            ..Options::default()
+        })
+        .await
+    }
+
+    /// What the fault proxy injected, for a test to print.
+    pub fn fault_summary(&self) -> String {
+        self.server
+            .fault_stats
+            .as_ref()
+            .map_or_else(|| "no faults injected".to_string(), |stats| stats.summary())
+    }
+
     pub async fn spawn_with(options: Options) -> Self {
         let server = LocalServer::start(
             LocalOptions {
@@ -50,6 +72,7 @@ impl TestApp {
                 bind: SocketAddr::from(([127, 0, 0, 1], 0)),
                 frontend_dir: options.frontend_dir,
                 initial_admin_password: Some(ADMIN_PASSWORD.to_string()),
+                faults: options.faults,
             },
             Settings::default(),
             options.clock,

@@ -25,10 +25,6 @@ async fn main() -> Result<(), lambda_http::Error> {
         session_cache: chrono::Duration::zero(),
         ..Settings::default()
     };
-    let state = AppState::new(
-        Store::new(aws_sdk_dynamodb::Client::new(&config), &table),
-        settings,
-        Clock::system(),
-    );
+    let state = AppState::new(Store::on_aws(&config, &table), settings, Clock::system());
     lambda_http::run(api::lambda::app(state)).await
 }

@@ -97,6 +97,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         bind: SocketAddr::new(args.host, args.port),
         frontend_dir: Some(args.frontend_dir.clone()),
         initial_admin_password: std::env::var("SHOUWANG_INITIAL_ADMIN_PASSWORD").ok(),
+        // Only for trying the portal under DynamoDB's failure modes; never set in production.
+        faults: api::store::faults::FaultPlan::from_env(),
     };
     let mut server = LocalServer::start(options, Settings::default(), Clock::system()).await?;
     println!();
@@ -153,7 +155,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 async fn bootstrap_aws(table: &str) -> anyhow::Result<()> {
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let state = api::AppState::new(
-        api::store::Store::new(aws_sdk_dynamodb::Client::new(&config), table),
+        api::store::Store::on_aws(&config, table),
         Settings {
             table_name: table.to_string(),
             session_cache: chrono::Duration::zero(),

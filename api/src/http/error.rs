@@ -29,7 +29,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::AccountLocked => StatusCode::LOCKED,
         ErrorCode::InviteInvalid => StatusCode::BAD_REQUEST,
         ErrorCode::UsernameTaken | ErrorCode::Conflict => StatusCode::CONFLICT,
-        ErrorCode::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::StoreUnavailable | ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -51,7 +51,10 @@ impl HttpError {
 impl From<AppError> for HttpError {
     fn from(error: AppError) -> Self {
         let code = error.code();
-        if code == ErrorCode::Internal || code == ErrorCode::StoreUnavailable {
+        if matches!(
+            code,
+            ErrorCode::Internal | ErrorCode::StoreUnavailable | ErrorCode::Busy
+        ) {
             // Error text only: store errors carry codes and messages, never request bodies.
             tracing::error!(error = %error, "request failed");
         }
@@ -67,7 +70,14 @@ impl From<AppError> for HttpError {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        (self.status, Json(*self.body)).into_response()
+        let mut response = (self.status, Json(*self.body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(crate::store::retry::RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 

@@ -1,5 +1,6 @@
 //! The audit log: append-only, one item per event, readable by month, by actor and by target.
 
+use super::retry::SendRetrying as _;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use shared::api::{AuditAction, AuditEntry, Page};
@@ -133,7 +134,7 @@ impl Store {
             .scan_index_forward(false)
             .set_exclusive_start_key(start)
             .limit(limit)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         let next = output.last_evaluated_key.as_ref().and_then(encode_cursor);

@@ -5,6 +5,7 @@
 //! GSI1 `MEMBEROF#<user>` / `<child>`: a user's groups.
 //! GSI1 `OPENCRISES#<district>` / `<crisis id>`: open crises (admin home), removed on close.
 
+use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -143,7 +144,7 @@ impl Store {
             .table_name(self.table())
             .set_item(Some(member_item(child, member)?))
             .condition_expression("attribute_not_exists(PK)")
-            .send()
+            .send_retrying()
             .await;
         match result {
             Ok(_) => Ok(true),
@@ -157,7 +158,7 @@ impl Store {
             .delete_item()
             .table_name(self.table())
             .set_key(Some(key(case_pk(child), member_sk(user))))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())

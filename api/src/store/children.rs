@@ -7,6 +7,7 @@
 //! (monitored children who no longer meet the definition, or who turn 16). Absent once a child
 //! has left monitoring.
 
+use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, PutRequest, WriteRequest};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -207,7 +208,7 @@ impl Store {
                 ":expected",
                 AttributeValue::N(expected_version.to_string()),
             )
-            .send()
+            .send_retrying()
             .await;
         match result {
             Ok(_) => Ok(true),
@@ -302,7 +303,10 @@ impl Store {
             for (name, value) in &values {
                 request = request.expression_attribute_values(*name, value.clone());
             }
-            let output = request.send().await.map_err(StoreError::from_sdk)?;
+            let output = request
+                .send_retrying()
+                .await
+                .map_err(StoreError::from_sdk)?;
             for item in output.items.unwrap_or_default() {
                 let resume_key: Item = ["PK", "SK", pk_name, sk_name]
                     .iter()
@@ -373,7 +377,7 @@ impl Store {
                 .filter_expression("id_hash = :hash")
                 .expression_attribute_values(":pk", s(id_tail_partition(last4)))
                 .expression_attribute_values(":hash", s(id_hash(id_number)))
-                .send()
+                .send_retrying()
                 .await
                 .map_err(StoreError::from_sdk)?;
             for item in output.items.unwrap_or_default() {
@@ -397,7 +401,7 @@ impl Store {
             .expression_attribute_values(":pk", s(district_partition()))
             .expression_attribute_values(":name", s(format!("{}#", child.name)))
             .expression_attribute_values(":birth", s(child.birth_date.to_string()))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         for item in output.items.unwrap_or_default() {
@@ -438,7 +442,10 @@ impl Store {
                         .expression_attribute_values(":until", s(day.to_string())),
                     None => request.key_condition_expression("GSI4PK = :pk"),
                 };
-                let output = request.send().await.map_err(StoreError::from_sdk)?;
+                let output = request
+                    .send_retrying()
+                    .await
+                    .map_err(StoreError::from_sdk)?;
                 for item in output.items.unwrap_or_default() {
                     children.push(from_item::<ChildItem>(item)?);
                 }
@@ -484,7 +491,7 @@ impl Store {
                 .client
                 .batch_write_item()
                 .request_items(self.table(), requests)
-                .send()
+                .send_retrying()
                 .await
                 .map_err(StoreError::from_sdk)?;
             requests = output

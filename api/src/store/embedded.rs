@@ -57,20 +57,32 @@ impl EmbeddedEngine {
         })
     }
 
-    /// An SDK client pointed at this engine; the credentials are placeholders the engine ignores.
+    /// An SDK client pointed at this engine.
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("local"))
-            .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new("local", "local", None, None, "embedded"))
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(config)
+        client_for(&self.endpoint)
     }
 
     pub async fn store(&self, table: &str) -> Result<Store, StoreError> {
-        let store = Store::new(self.client(), table);
-        store.ensure_table().await?;
-        Ok(store)
+        store_at(&self.endpoint, table).await
     }
+}
+
+/// A store on the table at `endpoint` (the engine, or a fault proxy in front of it), created
+/// from the deployed template when missing.
+pub async fn store_at(endpoint: &str, table: &str) -> Result<Store, StoreError> {
+    let store = Store::new(client_for(endpoint), table);
+    store.ensure_table().await?;
+    Ok(store)
+}
+
+/// The credentials are placeholders the engine ignores.
+fn client_for(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    let config = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("local"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("local", "local", None, None, "embedded"))
+        .retry_config(super::retry::client_retry_config())
+        .build();
+    aws_sdk_dynamodb::Client::from_conf(config)
 }

@@ -5,6 +5,7 @@
 //! has none — so capacity holds and nobody takes two places, under any concurrency. A full event
 //! hands out waitlist positions from an atomic counter on the same item.
 
+use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,7 @@ impl Store {
             .put_item()
             .table_name(self.table())
             .set_item(Some(item))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -147,7 +148,10 @@ impl Store {
                     .expression_attribute_values(":from", s(value.clone())),
                 None => request.key_condition_expression("#pk = :pk"),
             };
-            let output = request.send().await.map_err(StoreError::from_sdk)?;
+            let output = request
+                .send_retrying()
+                .await
+                .map_err(StoreError::from_sdk)?;
             items.extend(output.items.unwrap_or_default());
             match output.last_evaluated_key {
                 Some(next) => start = Some(next),
@@ -207,7 +211,7 @@ impl Store {
             .expression_attribute_values(":vcap", n(event.event.volunteer_capacity))
             .expression_attribute_values(":ccap", n(event.event.child_capacity))
             .expression_attribute_values(":deadline", n(event.event.signup_deadline.timestamp()))
-            .send()
+            .send_retrying()
             .await;
         match result {
             Ok(_) => Ok(true),
@@ -229,7 +233,7 @@ impl Store {
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":status", s(status.as_str()))
             .expression_attribute_values(":one", n(1))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -355,7 +359,7 @@ impl Store {
             .expression_attribute_values(":published", s(EventStatus::Published.as_str()))
             .expression_attribute_values(":now", n(now.timestamp()))
             .return_values(ReturnValue::UpdatedNew)
-            .send()
+            .send_retrying()
             .await;
         let ticket = match ticket {
             Ok(output) => output
@@ -379,7 +383,7 @@ impl Store {
             .condition_expression("attribute_not_exists(PK) OR #status = :cancelled")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":cancelled", s(SignupStatus::Cancelled.as_str()))
-            .send()
+            .send_retrying()
             .await;
         match put {
             Ok(_) => Ok(JoinOutcome::Waitlisted(ticket)),
@@ -406,7 +410,7 @@ impl Store {
             .expression_attribute_names("#counter", counter)
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":delta", n(delta))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -480,7 +484,7 @@ impl Store {
                 .key_condition_expression("GSI2PK = :pk")
                 .expression_attribute_values(":pk", s(wait_partition(event_id, kind)))
                 .limit(1)
-                .send()
+                .send_retrying()
                 .await
                 .map_err(StoreError::from_sdk)?;
             let Some(first) = output.items.unwrap_or_default().into_iter().next() else {
@@ -595,7 +599,7 @@ impl Store {
         }
         request
             .update_expression(expression)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -622,7 +626,7 @@ impl Store {
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":delta", n(delta))
             .expression_attribute_values(":org", s(organisation.as_str()))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -639,7 +643,7 @@ impl Store {
             .table_name(self.table())
             .key_condition_expression("PK = :pk")
             .expression_attribute_values(":pk", s(format!("HOURS#{year:04}")))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(output
@@ -677,7 +681,7 @@ impl Store {
             .expression_attribute_values(":pk", s(format!("NOTIF#{user_id}")))
             .scan_index_forward(false)
             .limit(limit)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         output

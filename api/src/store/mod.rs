@@ -7,8 +7,10 @@ pub mod cases;
 pub mod children;
 pub mod embedded;
 pub mod events;
+pub mod faults;
 mod item;
 pub mod pairings;
+pub mod retry;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
@@ -20,6 +22,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use base64::Engine as _;
+use retry::SendRetrying as _;
 use std::collections::HashMap;
 
 #[derive(Clone)]
@@ -34,6 +37,12 @@ pub enum StoreError {
     Unavailable(String),
     #[error("a stored item could not be read: {0}")]
     Corrupt(String),
+    /// Throttled or in conflict past the retry budget: worth trying again shortly.
+    #[error("the store stayed busy: {0}")]
+    Busy(String),
+    /// An item would exceed DynamoDB's 400 KB.
+    #[error("an item is larger than the store accepts")]
+    TooLarge,
     #[error("the store refused the request: {code}: {message}")]
     Refused { code: String, message: String },
 }
@@ -45,6 +54,16 @@ impl StoreError {
         match &error {
             SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
                 StoreError::Unavailable(format!("{error:?}"))
+            }
+            _ if retry::is_transient_code(error.code()) => {
+                StoreError::Busy(error.code().unwrap_or_default().to_string())
+            }
+            _ if error.code() == Some("ValidationException")
+                && error
+                    .message()
+                    .is_some_and(|message| message.contains("Item size")) =>
+            {
+                StoreError::TooLarge
             }
             _ => StoreError::Refused {
                 code: error.code().unwrap_or("unknown").to_string(),
@@ -60,7 +79,7 @@ fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> b
 }
 
 /// The reason codes of a cancelled transaction, one per item (`None` where that item was fine).
-fn cancellation_reasons<R>(
+pub(crate) fn cancellation_reasons<R>(
     error: &SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
 ) -> Option<Vec<Option<String>>> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
@@ -125,6 +144,14 @@ impl Store {
         }
     }
 
+    /// A store on a real DynamoDB table, with the SDK's retries replaced by `retry`.
+    pub fn on_aws(config: &aws_config::SdkConfig, table: &str) -> Self {
+        let config = aws_sdk_dynamodb::config::Builder::from(config)
+            .retry_config(retry::client_retry_config())
+            .build();
+        Self::new(Client::from_conf(config), table)
+    }
+
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -134,7 +161,9 @@ impl Store {
     }
 
     /// Runs a transaction: `Ok(Err(reasons))` when a condition refused it (one reason per item,
-    /// `None` where that item was fine), so callers can say which invariant held.
+    /// `None` where that item was fine), so callers can say which invariant held. Conflicts and
+    /// throttling are retried (`retry`); one client request token covers every attempt, so on
+    /// DynamoDB a retry after a lost answer does not apply the writes twice.
     pub(crate) async fn transact(
         &self,
         writes: Vec<aws_sdk_dynamodb::types::TransactWriteItem>,
@@ -143,12 +172,14 @@ impl Store {
             .client
             .transact_write_items()
             .set_transact_items(Some(writes))
-            .send()
+            .client_request_token(ulid::Ulid::new().to_string())
+            .send_retrying()
             .await
         {
             Ok(_) => Ok(Ok(())),
             Err(error) => match cancellation_reasons(&error) {
-                Some(reasons) => Ok(Err(reasons)),
+                Some(reasons) if !retry::is_transient_cancellation(&reasons) => Ok(Err(reasons)),
+                Some(_) => Err(StoreError::Busy("TransactionConflict".into())),
                 None => Err(StoreError::from_sdk(error)),
             },
         }
@@ -165,7 +196,7 @@ impl Store {
             .table_name(self.table())
             .set_key(Some(key))
             .consistent_read(true)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         output.item.map(item::from_item).transpose()
@@ -193,7 +224,7 @@ impl Store {
                 .consistent_read(true)
                 .set_limit(limit)
                 .set_exclusive_start_key(start.take())
-                .send()
+                .send_retrying()
                 .await
                 .map_err(StoreError::from_sdk)?;
             items.extend(output.items.unwrap_or_default());
@@ -211,7 +242,7 @@ impl Store {
             .table_name(self.table())
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(PK)")
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -224,7 +255,7 @@ impl Store {
             .table_name(self.table())
             .key("PK", AttributeValue::S("META".into()))
             .key("SK", AttributeValue::S("PING".into()))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())

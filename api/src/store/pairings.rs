@@ -9,6 +9,7 @@
 //! GSI1 `PAIRINGS#<district>` / `<state>#<id>`: pairings by state (the admin board).
 //! GSI2 `CHILDPAIRINGS#<child>` / `<id>`: a child's pairing history.
 
+use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use shared::pairings::{Contact, Pairing, PairingState, VolunteerProfile};
 
@@ -79,7 +80,7 @@ impl Store {
         request
             .update_expression(format!("SET {}", sets.join(", ")))
             .expression_attribute_values(":zero", n(0))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -131,7 +132,7 @@ impl Store {
             .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :state)")
             .expression_attribute_values(":pk", s(format!("PAIRINGS#{DISTRICT}")))
             .expression_attribute_values(":state", s(format!("{}#", state.as_str())))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         output

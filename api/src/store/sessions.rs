@@ -2,6 +2,7 @@
 //! carries a copy of the user's role and scope so that authorising a request is one GetItem;
 //! disabling a user deletes their sessions.
 
+use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -58,7 +59,7 @@ impl Store {
             .get_item()
             .table_name(self.table())
             .set_key(Some(key(session_pk(token_hash), SESSION_SK)))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         let session: Option<SessionRecord> = output.item.map(from_item).transpose()?;
@@ -70,7 +71,7 @@ impl Store {
             .delete_item()
             .table_name(self.table())
             .set_key(Some(key(session_pk(token_hash), SESSION_SK)))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -89,7 +90,7 @@ impl Store {
                 .projection_expression("PK, SK")
                 .set_exclusive_start_key(start)
                 .limit(25)
-                .send()
+                .send_retrying()
                 .await
                 .map_err(StoreError::from_sdk)?;
             let deletes: Vec<WriteRequest> = output
@@ -101,13 +102,9 @@ impl Store {
                     Some(WriteRequest::builder().delete_request(delete).build())
                 })
                 .collect();
-            if !deletes.is_empty() {
-                self.client
-                    .batch_write_item()
-                    .request_items(self.table(), deletes)
-                    .send()
-                    .await
-                    .map_err(StoreError::from_sdk)?;
+            // DynamoDB may leave some unprocessed: `write_batch` sends those again.
+            for chunk in deletes.chunks(25) {
+                self.write_batch(chunk.to_vec()).await?;
             }
             start = output.last_evaluated_key;
             if start.is_none() {

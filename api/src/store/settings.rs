@@ -1,5 +1,6 @@
 //! District settings that admins edit: which districts are core urban districts.
 
+use super::retry::SendRetrying as _;
 use shared::eligibility::CoreDistricts;
 
 use super::item::{key, s};
@@ -16,7 +17,7 @@ impl Store {
             .get_item()
             .table_name(self.table())
             .set_key(Some(key(CONFIG_PK, CORE_SK)))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         match output
@@ -41,7 +42,7 @@ impl Store {
             .put_item()
             .table_name(self.table())
             .set_item(Some(item))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())

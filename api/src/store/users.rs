@@ -1,5 +1,6 @@
 //! Users, their unique usernames, invites and the first-start bootstrap.
 
+use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -225,7 +226,7 @@ impl Store {
             .table_name(self.table())
             .set_key(Some(key(username_pk(username), USERNAME_SK)))
             .consistent_read(true)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         let Some(user_id) = claim
@@ -271,7 +272,7 @@ impl Store {
             .expression_attribute_values(":pk", s(partition))
             .set_exclusive_start_key(start)
             .limit(limit)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         let next = output.last_evaluated_key.as_ref().and_then(encode_cursor);
@@ -303,7 +304,7 @@ impl Store {
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
             .return_values(ReturnValue::UpdatedNew)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         let failures: u32 = output
@@ -324,7 +325,7 @@ impl Store {
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":until", n(lock_until_epoch))
             .expression_attribute_values(":zero", n(0))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(true)
@@ -338,7 +339,7 @@ impl Store {
             .update_expression("SET failed_logins = :zero REMOVE locked_until_epoch")
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":zero", n(0))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -352,7 +353,7 @@ impl Store {
             .update_expression("SET password_hash = :hash")
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":hash", s(hash))
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         Ok(())
@@ -385,7 +386,11 @@ impl Store {
             "attribute_exists(PK) AND #status IN ({})",
             allowed.join(", ")
         );
-        match request.condition_expression(condition).send().await {
+        match request
+            .condition_expression(condition)
+            .send_retrying()
+            .await
+        {
             Ok(_) => Ok(true),
             Err(error) if is_condition_failure(&error) => Ok(false),
             Err(error) => Err(StoreError::from_sdk(error)),
@@ -406,7 +411,7 @@ impl Store {
             .table_name(self.table())
             .set_key(Some(key(invite_pk(code_hash), INVITE_SK)))
             .consistent_read(true)
-            .send()
+            .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
         let Some(invite) = invite.item else {
