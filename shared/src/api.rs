@@ -305,6 +305,16 @@ pub enum AuditAction {
     CrisisClosed,
     VolunteerVetted,
     PairingChanged,
+    CheckedIn,
+    ChildSignupCancelled,
+    ContactLogged,
+    PairingBoardViewed,
+    PairingSuggestionsViewed,
+    CaseCandidatesViewed,
+    PlanVersionsViewed,
+    PairedChildViewed,
+    PossibleDuplicateReported,
+    AccountUnlocked,
 }
 
 impl AuditAction {
@@ -352,6 +362,30 @@ impl AuditAction {
             AuditAction::CrisisClosed => Text::new("关闭危机预警", "Closed a crisis flag"),
             AuditAction::VolunteerVetted => Text::new("志愿者审核", "Vetted a volunteer"),
             AuditAction::PairingChanged => Text::new("结对变更", "Changed a pairing"),
+            AuditAction::CheckedIn => Text::new("活动签到", "Checked in at an event"),
+            AuditAction::ChildSignupCancelled => {
+                Text::new("取消儿童报名", "Cancelled a child's sign-up")
+            }
+            AuditAction::ContactLogged => Text::new("记录联系", "Logged a contact"),
+            AuditAction::PairingBoardViewed => {
+                Text::new("查看结对看板", "Viewed the pairing board")
+            }
+            AuditAction::PairingSuggestionsViewed => {
+                Text::new("查看结对推荐", "Viewed pairing suggestions")
+            }
+            AuditAction::CaseCandidatesViewed => {
+                Text::new("查看可建案学生", "Viewed students for a case group")
+            }
+            AuditAction::PlanVersionsViewed => {
+                Text::new("查看个案计划历史", "Viewed earlier plan versions")
+            }
+            AuditAction::PairedChildViewed => {
+                Text::new("查看结对儿童", "Viewed their paired child")
+            }
+            AuditAction::PossibleDuplicateReported => {
+                Text::new("报告疑似重复档案", "Reported a possible duplicate record")
+            }
+            AuditAction::AccountUnlocked => Text::new("解除账号锁定", "Unlocked an account"),
         }
     }
 }

@@ -2,14 +2,19 @@
 //! per test.
 
 mod accounts;
+mod accounts_rules;
 mod authorization;
 mod bad_input;
 mod cases;
+mod cases_races;
 mod dynamo_rules;
 mod events;
+mod events_races;
 mod lambda;
 mod openapi;
 mod pairings;
+mod pairings_races;
 mod registry;
+mod registry_rules;
 mod storage;
 mod transfer;

@@ -39,7 +39,23 @@ pub async fn record_with(
     target: Option<String>,
     detail: Option<String>,
 ) -> Result<(), AppError> {
-    let entry = AuditEntry {
+    state
+        .audit
+        .append(entry(state, actor, action, target, detail))
+        .await
+}
+
+/// An audit entry for a change, to be written in the change's own transaction
+/// (`Store::transact_audited`, `update_audited`, `put_audited`): no change without its entry,
+/// no entry without its change. Reads go through `record`/`record_with` instead.
+pub fn entry(
+    state: &AppState,
+    actor: &Actor,
+    action: AuditAction,
+    target: Option<String>,
+    detail: Option<String>,
+) -> AuditEntry {
+    AuditEntry {
         id: ulid::Ulid::new().to_string(),
         at: state.clock.now(),
         action,
@@ -48,8 +64,7 @@ pub async fn record_with(
         target,
         source: actor.source.clone(),
         detail,
-    };
-    state.audit.append(entry).await
+    }
 }
 
 type Pending = (AuditEntry, tokio::sync::oneshot::Sender<Result<(), String>>);

@@ -17,7 +17,7 @@ use shared::{Role, Scope};
 use crate::store::sessions::SessionRecord;
 use crate::store::users::{CreateUserError, InviteError, UserRecord};
 use crate::{AppError, AppState};
-pub use audit::{record, record_with, Actor, AuditWriter};
+pub use audit::{entry as audit_entry, record, record_with, Actor, AuditWriter};
 pub use session_cache::SessionCache;
 
 /// A signed-in user, as every authorised request knows them.

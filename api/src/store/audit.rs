@@ -1,6 +1,7 @@
 //! The audit log: append-only, one item per event, readable by month, by actor and by target.
 
 use super::retry::SendRetrying as _;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use shared::api::{AuditAction, AuditEntry, Page};
@@ -45,6 +46,51 @@ fn month_partition(year: i32, month: u32) -> String {
 impl Store {
     pub async fn append_audit(&self, entry: &AuditEntry) -> Result<(), StoreError> {
         self.put_new(audit_item(entry)?).await
+    }
+
+    /// The entry as one write of a transaction, so a change and its record of it are stored
+    /// together or not at all. The entry's id is fixed before the first attempt, so a retried
+    /// transaction cannot record it twice.
+    pub(crate) fn audit_write(&self, entry: &AuditEntry) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(audit_item(entry)?))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// `transact` with the audit entry as its last write: the reasons the caller reads keep
+    /// their positions (the entry's own reason comes last).
+    pub(crate) async fn transact_audited(
+        &self,
+        mut writes: Vec<TransactWriteItem>,
+        entry: &AuditEntry,
+    ) -> Result<Result<(), Vec<Option<String>>>, StoreError> {
+        writes.push(self.audit_write(entry)?);
+        self.transact(writes).await
+    }
+
+    /// One conditional update and its audit entry. `Ok(false)` when the condition did not
+    /// hold (nothing was written, not even the entry).
+    pub(crate) async fn update_audited(
+        &self,
+        update: Update,
+        entry: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let writes = vec![TransactWriteItem::builder().update(update).build()];
+        Ok(self.transact_audited(writes, entry).await?.is_ok())
+    }
+
+    /// One conditional put and its audit entry. `Ok(false)` when the condition did not hold.
+    pub(crate) async fn put_audited(
+        &self,
+        put: Put,
+        entry: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let writes = vec![TransactWriteItem::builder().put(put).build()];
+        Ok(self.transact_audited(writes, entry).await?.is_ok())
     }
 
     /// Appends several entries in one round trip (the audit writer's group commit).
