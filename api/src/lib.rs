@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod lambda;
 pub mod local;
+pub mod notifications;
 pub mod pairings;
 pub mod registry;
 pub mod store;

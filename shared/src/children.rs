@@ -290,8 +290,13 @@ pub struct ChildRecord {
     #[serde(default)]
     pub exit: Option<MonitoringExit>,
     pub care_level_history: Vec<CareLevelChange>,
+    /// Possible duplicates the reader may see (their own villages, or all for admins).
     #[serde(default)]
     pub duplicates: Vec<DuplicateFlag>,
+    /// A possible duplicate exists outside the reader's villages and the district office was
+    /// told. That one fact is all the reader learns of it: no name, id, place, reason or count.
+    #[serde(default)]
+    pub duplicate_elsewhere: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -361,6 +366,11 @@ pub mod limits {
     pub const INTERESTS_MAX: usize = 200;
     pub const RELATION_MAX: usize = 10;
     pub const GUARDIANS_MAX: usize = 4;
+    /// The largest import: its rows, and the file's size. The size keeps an XLSX upload,
+    /// base64-encoded by API Gateway, inside Lambda's 6 MB request payload (4 MiB × 4/3 ≈
+    /// 5.3 MiB plus the event around it); 10,000 rows of the template are about 2.5 MB as CSV.
+    pub const IMPORT_MAX_ROWS: usize = 10_000;
+    pub const IMPORT_MAX_BYTES: usize = 4 * 1024 * 1024;
 }
 
 fn county_exists(code: &str) -> bool {

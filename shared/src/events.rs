@@ -243,8 +243,14 @@ pub struct PlaceCounts {
 }
 
 impl PlaceCounts {
+    /// Places a newcomer can take: none while anyone waits, since a freed place belongs to the
+    /// head of the waitlist.
     pub fn left(&self) -> u32 {
-        self.capacity.saturating_sub(self.confirmed)
+        if self.waitlisted > 0 {
+            0
+        } else {
+            self.capacity.saturating_sub(self.confirmed)
+        }
     }
 }
 
@@ -291,7 +297,9 @@ pub struct SignupRecord {
     pub person_id: String,
     pub name: String,
     pub status: SignupStatus,
-    /// Place on the waitlist (1 = next), while waitlisted.
+    /// Waitlist number, while waitlisted: numbers are handed out in the order the waitlist was
+    /// joined and the lowest waiting number is promoted first. They are not renumbered when
+    /// people leave, and a request that failed after drawing one leaves a gap.
     #[serde(default)]
     pub position: Option<u64>,
     pub signed_up_at: DateTime<Utc>,

@@ -25,8 +25,9 @@ pub(super) async fn list(
 pub(super) async fn candidates(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
 ) -> HttpResult<Json<Vec<CaseStudent>>> {
-    Ok(Json(cases::candidates(&state, &user).await?))
+    Ok(Json(cases::candidates(&state, &user, source).await?))
 }
 
 pub(super) async fn create(
@@ -94,10 +95,13 @@ pub(super) async fn save_plan(
 pub(super) async fn plan_versions(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Vec<PlanVersion>>> {
     let id = record_id(&id)?;
-    Ok(Json(cases::plan_versions(&state, &user, id).await?))
+    Ok(Json(
+        cases::plan_versions(&state, &user, id, source).await?,
+    ))
 }
 
 pub(super) async fn add_note(

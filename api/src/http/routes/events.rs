@@ -139,12 +139,13 @@ pub(super) async fn sign_up_child(
 pub(super) async fn cancel_child(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
     Path((id, child_id)): Path<(String, String)>,
 ) -> HttpResult<Json<SignupRecord>> {
     let id = record_id(&id)?;
     let child_id = record_id(&child_id)?;
     Ok(Json(
-        activities::child_cancel(&state, &user, id, child_id).await?,
+        activities::child_cancel(&state, &user, id, child_id, source).await?,
     ))
 }
 
@@ -216,12 +217,14 @@ pub(super) async fn export_roster(
 pub(super) async fn check_in(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<CheckInRequest>,
 ) -> HttpResult<Json<SignupRecord>> {
     let id = record_id(&id)?;
+    record_id(&request.person_id)?;
     Ok(Json(
-        activities::check_in(&state, &user, id, &request).await?,
+        activities::check_in(&state, &user, id, &request, source).await?,
     ))
 }
 
@@ -233,6 +236,7 @@ pub(super) async fn correct_hours(
     JsonBody(request): JsonBody<CorrectHoursRequest>,
 ) -> HttpResult<Json<SignupRecord>> {
     let id = record_id(&id)?;
+    record_id(&request.person_id)?;
     Ok(Json(
         activities::correct_hours(&state, &user, id, &request, source).await?,
     ))

@@ -52,8 +52,12 @@ pub(super) async fn update_my_profile(
     ))
 }
 
-pub(super) async fn board(State(state): State<AppState>) -> HttpResult<Json<PairingBoard>> {
-    Ok(Json(pairings::board(&state).await?))
+pub(super) async fn board(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+) -> HttpResult<Json<PairingBoard>> {
+    Ok(Json(pairings::board(&state, &user, source).await?))
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -64,10 +68,14 @@ pub struct SuggestionArgs {
 
 pub(super) async fn suggestions(
     State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
     QueryArgs(args): QueryArgs<SuggestionArgs>,
 ) -> HttpResult<Json<Vec<Suggestion>>> {
     let id = record_id(&args.child_id)?;
-    Ok(Json(pairings::suggestions(&state, id).await?))
+    Ok(Json(
+        pairings::suggestions(&state, &user, id, source).await?,
+    ))
 }
 
 pub(super) async fn propose(
@@ -86,10 +94,12 @@ pub(super) async fn propose(
 
 pub(super) async fn detail(
     State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
     Path(id): Path<String>,
 ) -> HttpResult<Json<PairingDetail>> {
     let id = record_id(&id)?;
-    Ok(Json(pairings::detail(&state, id).await?))
+    Ok(Json(pairings::detail(&state, &user, id, source).await?))
 }
 
 pub(super) async fn activate(
@@ -127,28 +137,34 @@ pub(super) async fn end(
 
 pub(super) async fn child_history(
     State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
     Path(id): Path<String>,
 ) -> HttpResult<Json<Vec<Pairing>>> {
     let id = record_id(&id)?;
-    Ok(Json(pairings::child_history(&state, id).await?))
+    Ok(Json(
+        pairings::child_history(&state, &user, id, source).await?,
+    ))
 }
 
 pub(super) async fn mine(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
 ) -> HttpResult<Json<Vec<MyPairing>>> {
-    Ok(Json(pairings::mine(&state, &user).await?))
+    Ok(Json(pairings::mine(&state, &user, source).await?))
 }
 
 pub(super) async fn log_contact(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
     Path(id): Path<String>,
     JsonBody(request): JsonBody<ContactRequest>,
 ) -> HttpResult<(StatusCode, Json<Contact>)> {
     let id = record_id(&id)?;
     Ok((
         StatusCode::CREATED,
-        Json(pairings::log_contact(&state, &user, id, &request).await?),
+        Json(pairings::log_contact_from(&state, &user, id, &request, source).await?),
     ))
 }

@@ -65,7 +65,7 @@ fn CaseScreen(
         <Members case=case.clone() reload=reload/>
         <section class="card">
             <h2>{move || i18n.tr("个案计划", "Plan")}</h2>
-            <PlanEditor child_id=id.clone() current=case.plan.clone() members=case.members.clone() reload=reload saved=saved/>
+            <PlanEditor child_id=id.clone() current=case.plan.clone() members=case.members.clone() crisis_open=!open.is_empty() reload=reload saved=saved/>
             <PlanHistory child_id=id.clone()/>
         </section>
         <Notes case=case.clone() reload=reload/>

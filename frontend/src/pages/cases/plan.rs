@@ -69,6 +69,8 @@ pub fn PlanEditor(
     child_id: String,
     current: Option<PlanVersion>,
     members: Vec<Member>,
+    /// While a crisis is open the server saves the plan as urgent, whatever level is chosen.
+    crisis_open: bool,
     reload: RwSignal<u32>,
     saved: RwSignal<Option<u64>>,
 ) -> impl IntoView {
@@ -165,6 +167,7 @@ pub fn PlanEditor(
                 <label>{move || i18n.tr("下次复盘", "Next review")}
                     <input id="plan-review" type="date" prop:value=move || draft.next_review.get() on:input=move |e| draft.next_review.set(event_target_value(&e))/></label>
             </div>
+            {crisis_open.then(|| view! { <p class="notice" id="plan-level-urgent">{move || i18n.tr("危机预警未关闭期间,关爱等级保持为“紧急关注”。", "While a crisis flag is open the care level stays urgent.")}</p> })}
             <h3>{move || i18n.tr("目标", "Goals")}</h3>
             <ul class="rows goals">
                 {move || draft.goals.get().into_iter().enumerate().map(|(index, goal)| {

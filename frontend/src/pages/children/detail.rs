@@ -86,6 +86,7 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
     let father = child.father.clone();
     let mother = child.mother.clone();
     let duplicates = record.duplicates.clone();
+    let duplicate_elsewhere = record.duplicate_elsewhere;
     let history = record.care_level_history.clone();
     let exit = record.exit.clone();
     view! {
@@ -105,6 +106,13 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
                         let reason = flag.reason.clone();
                         view! { <li><a href=href>{flag.name.clone()}</a> " — " {move || reason.get(i18n.lang.get()).to_string()}</li> }
                     }).collect_view()}</ul>
+                </div>
+            })}
+            {duplicate_elsewhere.then(|| view! {
+                <div class="error" role="alert" id="duplicate-elsewhere">
+                    {move || i18n.tr(
+                        "其他村(社区)可能已有这名儿童的档案,已通知区未保办核实。",
+                        "This child may already be registered elsewhere; the district office has been told and will check.")}
                 </div>
             })}
             <dl class="facts">

@@ -48,8 +48,8 @@ pub fn ImportPage() -> impl IntoView {
         <section class="card">
             <h1>{move || i18n.tr("导入儿童名册", "Import children")}</h1>
             <p class="muted">{move || i18n.tr(
-                "先下载模板,按表头填写(每行一名儿童)。整个文件先检查,只要有一行有错就不会写入任何数据。",
-                "Download the template and fill one child per row. The whole file is checked first; if any row is wrong, nothing is written.")}</p>
+                "先下载模板,按表头填写(每行一名儿童)。整个文件先检查,只要有一行有错就不会写入任何数据。每次最多 10000 行,文件不超过 4 MB。",
+                "Download the template and fill one child per row. The whole file is checked first; if any row is wrong, nothing is written. At most 10,000 rows and 4 MB per file.")}</p>
             <p>
                 <a class="button" href="/api/children/import-template?format=xlsx" download>{move || i18n.tr("下载模板 (XLSX)", "Template (XLSX)")}</a> " "
                 <a class="button" href="/api/children/import-template?format=csv" download>{move || i18n.tr("下载模板 (CSV)", "Template (CSV)")}</a>

@@ -73,6 +73,10 @@ fn RosterRow(
     let reason = RwSignal::new(String::new());
     let (kind, status, attendance) = (signup.kind, signup.status, signup.attendance);
     let person = signup.person_id.clone();
+    // A lead's own hours need someone else's word; the server refuses it too.
+    let own = !is_admin
+        && kind == PlaceKind::Volunteer
+        && use_session().me().is_some_and(|me| me.id == person);
     let mark = {
         let event_id = event_id.clone();
         let person = person.clone();
@@ -121,7 +125,10 @@ fn RosterRow(
                 </div>
                 <ErrorBanner error=error/>
             </div>
-            {(status == SignupStatus::Confirmed).then(|| view! {
+            {(status == SignupStatus::Confirmed && own).then(|| view! {
+                <p class="muted">{move || i18n.tr("您不能为自己签到,请由其他负责人或管理员签到。", "You cannot check yourself in: ask another lead or an administrator.")}</p>
+            })}
+            {(status == SignupStatus::Confirmed && !own).then(|| view! {
                 <div class="row-actions">
                     <button class="primary" on:click=move |_| mark(Attendance::Present)>{move || i18n.tr("出席", "Present")}</button>
                     <button on:click=move |_| mark_absent(Attendance::Absent)>{move || i18n.tr("缺席", "Absent")}</button>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::pairings::{ContactMode, MyPairing};
+use shared::ErrorCode;
 
 use crate::api::ApiError;
 use crate::components::feedback::{Empty, ErrorBanner, Loading};
@@ -20,6 +21,9 @@ pub fn MyChildPage() -> impl IntoView {
     view! {
         {move || match mine.get() {
             None => view! { <Loading/> }.into_any(),
+            // The server answers 404 while the volunteer's approval is pending, suspended or
+            // withdrawn: the child's profile is not theirs to see then.
+            Some(Err(ApiError::Api(body))) if body.code == ErrorCode::NotFound => view! { <section class="card"><Empty zh="您的志愿者资格尚未通过审核或已暂停,暂时不能查看结对儿童。如有疑问请联系未保办。" en="Your volunteer approval is pending or suspended, so no paired child is shown. Contact the district office with any questions."/></section> }.into_any(),
             Some(Err(error)) => view! { <section class="card"><div class="error">{error.message(i18n.lang.get())}</div></section> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! { <section class="card"><Empty zh="您还没有结对儿童,未保办会与您联系。" en="You are not paired with a child yet; the district office will contact you."/></section> }.into_any(),
             Some(Ok(list)) => list.into_iter().map(|p| view! { <MyChildCard pairing=p reload=reload/> }).collect_view().into_any(),
