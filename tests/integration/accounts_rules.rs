@@ -187,3 +187,43 @@ async fn an_operator_recovers_a_locked_out_administrator_from_the_command_line_f
         Err(api::AppError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn a_months_audit_log_spread_over_partitions_lists_every_entry_once_newest_first() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let names: Vec<String> = (0..70).map(|i| format!("spread{i:02}")).collect();
+    join_all(
+        names
+            .iter()
+            .map(|name| admin.create_user(name, "counsellor")),
+    )
+    .await;
+    let mut ids: Vec<String> = Vec::new();
+    let mut path = "/api/audit".to_string();
+    let mut pages = 0;
+    loop {
+        let page = body(admin.get(&path).await).await;
+        pages += 1;
+        ids.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|entry| entry["id"].as_str().unwrap().to_string()),
+        );
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/audit?cursor={next}"),
+            None => break,
+        }
+        assert!(pages < 20, "the pages end");
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    sorted.dedup();
+    assert_eq!(ids, sorted, "newest first, each entry once");
+    assert!(ids.len() >= 71, "{} entries in {pages} pages", ids.len());
+    println!("audit month: {} entries in {pages} pages", ids.len());
+    let forged = admin.get("/api/audit?cursor=eyIwIjoiVVNFUiN4In0").await;
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+}
