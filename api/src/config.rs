@@ -23,6 +23,9 @@ pub struct Settings {
     pub session_cache: Duration,
     /// A pairing with no logged contact for longer than this shows as overdue.
     pub contact_overdue_days: i64,
+    /// On AWS, CloudFront sends this secret to the API with every request; only requests that
+    /// carry it may name the viewer's address (`CloudFront-Viewer-Address`) for the audit log.
+    pub origin_secret: Option<String>,
 }
 
 impl Settings {
@@ -48,6 +51,7 @@ impl Default for Settings {
             body_limit_bytes: 64 * 1024,
             session_cache: Duration::seconds(5),
             contact_overdue_days: 30,
+            origin_secret: None,
         }
     }
 }
