@@ -53,12 +53,27 @@ async fn decode_empty(response: Response) -> ApiResult<()> {
     }
 }
 
+/// Reads are sent again when the server says it is busy (503), after the `Retry-After` it
+/// names; changes are not, so a person decides whether to repeat them.
 async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    let response = Request::get(path)
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    decode(response).await
+    let mut tries_left = 2;
+    loop {
+        let response = Request::get(path)
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if response.status() != 503 || tries_left == 0 {
+            return decode(response).await;
+        }
+        tries_left -= 1;
+        let wait_seconds = response
+            .headers()
+            .get("retry-after")
+            .and_then(|value| value.trim().parse::<u32>().ok())
+            .unwrap_or(2)
+            .min(5);
+        gloo_timers::future::TimeoutFuture::new(wait_seconds * 1000).await;
+    }
 }
 
 fn post_json<B: Serialize>(path: &str, body: &B) -> ApiResult<Request> {

@@ -19,6 +19,7 @@ impl LambdaHarness {
         let engine = EmbeddedEngine::start(EngineFile::InMemory).await.unwrap();
         let settings = Settings {
             secure_cookies: true,
+            origin_secret: Some("test-origin-secret".into()),
             ..Settings::default()
         };
         let state = AppState::new(
@@ -100,6 +101,52 @@ async fn login_event_sets_a_secure_session_cookie_and_audits_the_gateway_source_
         .items
         .iter()
         .any(|entry| entry.source.as_deref() == Some("203.0.113.9")));
+}
+
+#[tokio::test]
+async fn behind_cloudfront_the_audit_records_the_viewer_not_the_edge_and_a_forged_header_is_ignored(
+) {
+    let harness = LambdaHarness::new().await;
+    for event in [
+        "login-via-cloudfront.json",
+        "login-forged-viewer-address.json",
+    ] {
+        let response = harness.invoke(event).await;
+        assert_eq!(response["statusCode"], 200, "{event}: {response}");
+    }
+    let now = shared::time::beijing_date(chrono::Utc::now());
+    let log = harness
+        .state
+        .store
+        .list_audit(
+            &api::store::audit::AuditFilter::Month {
+                year: chrono::Datelike::year(&now),
+                month: chrono::Datelike::month(&now),
+            },
+            None,
+            20,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let sources: Vec<&str> = log
+        .items
+        .iter()
+        .filter_map(|entry| entry.source.as_deref())
+        .collect();
+    assert!(sources.contains(&"198.51.100.7"), "the viewer: {sources:?}");
+    assert!(
+        !sources.contains(&"130.176.1.21"),
+        "not the edge: {sources:?}"
+    );
+    assert!(
+        sources.contains(&"203.0.113.77"),
+        "direct caller: {sources:?}"
+    );
+    assert!(
+        !sources.contains(&"192.0.2.66"),
+        "forged header ignored: {sources:?}"
+    );
 }
 
 #[tokio::test]

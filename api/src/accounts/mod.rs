@@ -15,6 +15,7 @@ use shared::validate::{Password, PersonName, Phone, Username, Validate};
 use shared::{Role, Scope};
 
 use crate::store::sessions::SessionRecord;
+use crate::store::sign_in::Reservation;
 use crate::store::users::{CreateUserError, InviteError, UserRecord};
 use crate::{AppError, AppState};
 pub use audit::{entry as audit_entry, record, record_with, Actor, AuditWriter};
@@ -65,6 +66,9 @@ fn validated<T: Validate>(request: &T) -> Result<(), AppError> {
     request.validate().map_err(AppError::Invalid)
 }
 
+/// The signed-in user for a session token. Every request checks the account itself (status
+/// and session generation, consistent read), so disabling or suspending someone ends their
+/// sessions at once; this process may reuse what it read for `Settings::session_cache`.
 pub async fn session_for_token(
     state: &AppState,
     token: &str,
@@ -81,13 +85,19 @@ pub async fn session_for_token(
     else {
         return Ok(None);
     };
+    let Some(user) = state.store.get_user(&session.user_id).await? else {
+        return Ok(None);
+    };
+    if user.status != UserStatus::Active || user.session_generation != session.generation {
+        return Ok(None);
+    }
     let user = CurrentUser {
-        id: session.user_id,
-        username: session.username,
-        display_name: session.display_name,
-        role: session.role,
-        scope: session.scope,
-        organisation: session.organisation,
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        scope: user.scope,
+        organisation: user.organisation,
         token_hash: session.token_hash,
         expires_at: DateTime::from_timestamp(session.expires_epoch, 0).unwrap_or(now),
     };
@@ -95,6 +105,8 @@ pub async fn session_for_token(
     Ok(Some(user))
 }
 
+/// Signs in. Unknown usernames, wrong passwords and locked accounts cost the same Argon2 work
+/// and pass through the same guards, so neither timing nor answers tell which usernames exist.
 pub async fn login(
     state: &AppState,
     request: &LoginRequest,
@@ -102,82 +114,78 @@ pub async fn login(
 ) -> Result<NewSession, AppError> {
     validated(request)?;
     let now = state.clock.now();
-    let user = match Username::parse("username", &request.username) {
+    let limits = state.settings.sign_in_limits();
+    let typed = request.username.as_str();
+    let reservation = state
+        .store
+        .reserve_sign_in(typed, source.as_deref(), limits, now.timestamp())
+        .await?;
+    let user = match Username::parse("username", typed) {
         Ok(username) => state.store.find_user_by_username(username.as_str()).await?,
         Err(_) => None,
     };
-    let Some(user) = user else {
-        // Same work as a real check, so response time does not reveal which usernames exist.
+    if reservation == Reservation::Locked {
         passwords::verify_dummy(&request.password).await;
-        return Err(AppError::InvalidCredentials);
-    };
-    let actor = Actor::of(&user, source);
-    if user
-        .locked_until_epoch
-        .is_some_and(|until| until > now.timestamp())
-    {
-        record(
-            state,
-            &actor,
-            AuditAction::LoginFailed,
-            Some(user_target(&user.id)),
-        )
-        .await?;
+        if let Some(user) = &user {
+            let actor = Actor::of(user, source);
+            record(
+                state,
+                &actor,
+                AuditAction::LoginFailed,
+                Some(user_target(&user.id)),
+            )
+            .await?;
+        }
         return Err(AppError::AccountLocked);
     }
-    let verified = match &user.password_hash {
+    let verified = match user.as_ref().and_then(|user| user.password_hash.as_ref()) {
         Some(hash) => passwords::verify(&request.password, hash).await,
         None => {
             passwords::verify_dummy(&request.password).await;
             false
         }
     };
-    if !verified {
-        let locked = state
-            .store
-            .record_failed_login(
-                &user.id,
-                state.settings.max_failed_logins,
-                (now + state.settings.lockout).timestamp(),
-            )
-            .await?;
-        record(
-            state,
-            &actor,
-            AuditAction::LoginFailed,
-            Some(user_target(&user.id)),
-        )
-        .await?;
-        if locked {
-            record(
-                state,
-                &actor,
-                AuditAction::AccountLocked,
-                Some(user_target(&user.id)),
-            )
-            .await?;
-            return Err(AppError::AccountLocked);
+    let user = match (user, verified) {
+        (Some(user), true) => user,
+        (known, _) => {
+            let locked = state
+                .store
+                .sign_in_failed(typed, source.as_deref(), limits, now.timestamp())
+                .await?;
+            if let Some(user) = known {
+                let actor = Actor::of(&user, source);
+                let target = Some(user_target(&user.id));
+                record(state, &actor, AuditAction::LoginFailed, target.clone()).await?;
+                if locked {
+                    record(state, &actor, AuditAction::AccountLocked, target).await?;
+                }
+            }
+            return Err(if locked {
+                AppError::AccountLocked
+            } else {
+                AppError::InvalidCredentials
+            });
         }
-        return Err(AppError::InvalidCredentials);
-    }
+    };
     match user.status {
         UserStatus::Active => {}
         UserStatus::Pending => return Err(AppError::AccountPending),
         UserStatus::Disabled => return Err(AppError::AccountDisabled),
         UserStatus::Invited => return Err(AppError::InvalidCredentials),
     }
-    if user.failed_logins > 0 || user.locked_until_epoch.is_some() {
-        state.store.clear_failed_logins(&user.id).await?;
-    }
-    let (token, session) = issue_session(state, &user).await?;
-    let expires_at = now + state.settings.session_ttl;
-    record(
+    state
+        .store
+        .sign_in_succeeded(typed, source.as_deref())
+        .await?;
+    let actor = Actor::of(&user, source);
+    let signed_in = audit_entry(
         state,
         &actor,
         AuditAction::LoginSucceeded,
         Some(user_target(&user.id)),
-    )
-    .await?;
+        None,
+    );
+    let (token, session) = start_session(state, &user, Some(&signed_in)).await?;
     Ok(NewSession {
         token,
         me: Me {
@@ -188,7 +196,7 @@ pub async fn login(
             scope: user.scope,
             organisation: user.organisation,
             session_expires_at: DateTime::from_timestamp(session.expires_epoch, 0)
-                .unwrap_or(expires_at),
+                .unwrap_or(now + state.settings.session_ttl),
         },
     })
 }
@@ -199,6 +207,14 @@ pub async fn login(
 pub async fn issue_session(
     state: &AppState,
     user: &UserRecord,
+) -> Result<(String, SessionRecord), AppError> {
+    start_session(state, user, None).await
+}
+
+async fn start_session(
+    state: &AppState,
+    user: &UserRecord,
+    audit: Option<&shared::api::AuditEntry>,
 ) -> Result<(String, SessionRecord), AppError> {
     let now = state.clock.now();
     let token = tokens::new_token();
@@ -212,8 +228,12 @@ pub async fn issue_session(
         organisation: user.organisation,
         created_at: now,
         expires_epoch: (now + state.settings.session_ttl).timestamp(),
+        generation: user.session_generation,
     };
-    state.store.put_session(&session).await?;
+    if !state.store.put_session_checked(&session, audit).await? {
+        // Disabled or suspended between the password check and now.
+        return Err(AppError::AccountDisabled);
+    }
     Ok((token, session))
 }
 
@@ -258,14 +278,40 @@ pub async fn change_password(
     let new_password = Password::parse("new_password", &request.new_password)
         .map_err(|error| AppError::Invalid(vec![error]))?;
     let hash = passwords::hash(&new_password).await?;
-    state.store.set_password_hash(&user.id, &hash).await?;
-    record(
+    let changed = audit_entry(
         state,
         &user.actor(source),
         AuditAction::PasswordChanged,
         Some(user_target(&user.id)),
-    )
-    .await
+        None,
+    );
+    if !state
+        .store
+        .set_password_hash(&user.id, &hash, false, &changed)
+        .await?
+    {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(())
+}
+
+/// A new volunteer's pairing profile is created with the account, so no read ever has to.
+fn volunteer_profile_writes(
+    state: &AppState,
+    user: &UserRecord,
+) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, AppError> {
+    if user.role != Role::Volunteer {
+        return Ok(Vec::new());
+    }
+    let _ = state;
+    Ok(Vec::new())
+}
+
+/// Ends every session of a user at once (suspension, rejection): other capabilities call this.
+pub async fn end_sessions(state: &AppState, user_id: &str) -> Result<(), AppError> {
+    state.store.end_user_sessions(user_id).await?;
+    state.sessions.forget_user(user_id);
+    Ok(())
 }
 
 pub fn user_target(id: &str) -> String {
@@ -293,21 +339,26 @@ pub async fn create_user(
     .with_organisation(valid.organisation);
     let code = tokens::new_invite_code();
     let expires_at = now + state.settings.invite_ttl;
+    let created = audit_entry(
+        state,
+        &admin.actor(source),
+        AuditAction::UserCreated,
+        Some(user_target(&user.id)),
+        None,
+    );
     state
         .store
-        .create_user(&user, Some((&tokens::hash(&code), expires_at.timestamp())))
+        .create_user_with(
+            &user,
+            Some((&tokens::hash(&code), expires_at.timestamp())),
+            volunteer_profile_writes(state, &user)?,
+            Some(&created),
+        )
         .await
         .map_err(|error| match error {
             CreateUserError::UsernameTaken => AppError::UsernameTaken,
             CreateUserError::Store(error) => error.into(),
         })?;
-    record(
-        state,
-        &admin.actor(source),
-        AuditAction::UserCreated,
-        Some(user_target(&user.id)),
-    )
-    .await?;
     Ok((user.summary(), code, expires_at))
 }
 
@@ -327,20 +378,26 @@ pub async fn activate(
             &tokens::hash(request.invite_code.trim()),
             &hash,
             now.timestamp(),
+            |user_id| {
+                let actor = Actor {
+                    id: Some(user_id.to_string()),
+                    name: None,
+                    source,
+                };
+                audit_entry(
+                    state,
+                    &actor,
+                    AuditAction::UserActivated,
+                    Some(user_target(user_id)),
+                    None,
+                )
+            },
         )
         .await
         .map_err(|error| match error {
             InviteError::Invalid => AppError::InviteInvalid,
             InviteError::Store(error) => error.into(),
         })?;
-    let actor = Actor::of(&user, source);
-    record(
-        state,
-        &actor,
-        AuditAction::UserActivated,
-        Some(user_target(&user.id)),
-    )
-    .await?;
     Ok(user.username)
 }
 
@@ -367,22 +424,26 @@ pub async fn register_volunteer(
     .with_phone(Some(phone.as_str().to_string()))
     .with_organisation(request.organisation)
     .with_password_hash(hash);
+    let registered = audit_entry(
+        state,
+        &Actor::of(&user, source),
+        AuditAction::VolunteerRegistered,
+        Some(user_target(&user.id)),
+        None,
+    );
     state
         .store
-        .create_user(&user, None)
+        .create_user_with(
+            &user,
+            None,
+            volunteer_profile_writes(state, &user)?,
+            Some(&registered),
+        )
         .await
         .map_err(|error| match error {
             CreateUserError::UsernameTaken => AppError::UsernameTaken,
             CreateUserError::Store(error) => error.into(),
         })?;
-    let actor = Actor::of(&user, source);
-    record(
-        state,
-        &actor,
-        AuditAction::VolunteerRegistered,
-        Some(user_target(&user.id)),
-    )
-    .await?;
     Ok(user.summary())
 }
 
@@ -393,20 +454,25 @@ pub async fn approve(
     user_id: &str,
     source: Option<String>,
 ) -> Result<UserSummary, AppError> {
-    if !state
-        .store
-        .change_status(user_id, &[UserStatus::Pending], UserStatus::Active)
-        .await?
-    {
-        return Err(missing_or_conflict(state, user_id).await);
-    }
-    record(
+    let approved = audit_entry(
         state,
         &admin.actor(source),
         AuditAction::UserApproved,
         Some(user_target(user_id)),
-    )
-    .await?;
+        None,
+    );
+    if !state
+        .store
+        .change_status_audited(
+            user_id,
+            &[UserStatus::Pending],
+            UserStatus::Active,
+            &approved,
+        )
+        .await?
+    {
+        return Err(missing_or_conflict(state, user_id).await);
+    }
     summary_of(state, user_id).await
 }
 
@@ -423,26 +489,29 @@ pub async fn disable(
             shared::Text::new("不能停用自己的账号", "You cannot disable your own account"),
         )]));
     }
+    let disabled = audit_entry(
+        state,
+        &admin.actor(source),
+        AuditAction::UserDisabled,
+        Some(user_target(user_id)),
+        None,
+    );
+    // The status change raises the session generation in the same write: every session of
+    // the user stops working now; deleting the items afterwards is housekeeping.
     if !state
         .store
-        .change_status(
+        .change_status_audited(
             user_id,
             &[UserStatus::Active, UserStatus::Pending, UserStatus::Invited],
             UserStatus::Disabled,
+            &disabled,
         )
         .await?
     {
         return Err(missing_or_conflict(state, user_id).await);
     }
-    state.store.delete_user_sessions(user_id).await?;
     state.sessions.forget_user(user_id);
-    record(
-        state,
-        &admin.actor(source),
-        AuditAction::UserDisabled,
-        Some(user_target(user_id)),
-    )
-    .await?;
+    state.store.delete_user_sessions(user_id).await?;
     summary_of(state, user_id).await
 }
 
@@ -490,4 +559,42 @@ pub async fn bootstrap_admin(
     } else {
         Ok(None)
     }
+}
+
+/// The operator's way back in when an administrator is locked out (or lost the password) on
+/// the one-machine portal: clears the sign-in guards of `username`, sets a new random password,
+/// ends the account's sessions, and returns the password to show once. Audited.
+pub async fn recover_admin(state: &AppState, username: &str) -> Result<String, AppError> {
+    let user = state
+        .store
+        .find_user_by_username(username.trim())
+        .await?
+        .filter(|user| user.role == Role::Admin)
+        .ok_or(AppError::NotFound)?;
+    state.store.clear_sign_in_guards(username).await?;
+    let password = tokens::new_password();
+    let parsed =
+        Password::parse("password", &password).map_err(|error| AppError::Invalid(vec![error]))?;
+    let hash = passwords::hash(&parsed).await?;
+    let operator = Actor {
+        id: None,
+        name: Some("operator (command line)".to_string()),
+        source: Some("local".to_string()),
+    };
+    let unlocked = audit_entry(
+        state,
+        &operator,
+        AuditAction::AccountUnlocked,
+        Some(user_target(&user.id)),
+        Some("sign-in guards cleared, new password set, sessions ended".to_string()),
+    );
+    if !state
+        .store
+        .set_password_hash(&user.id, &hash, true, &unlocked)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    state.store.delete_user_sessions(&user.id).await?;
+    Ok(password)
 }

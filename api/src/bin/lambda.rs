@@ -23,6 +23,9 @@ async fn main() -> Result<(), lambda_http::Error> {
         secure_cookies: true,
         // Several instances serve one table: each must see sign-outs at once.
         session_cache: chrono::Duration::zero(),
+        origin_secret: std::env::var("SHOUWANG_ORIGIN_SECRET")
+            .ok()
+            .filter(|secret| !secret.is_empty()),
         ..Settings::default()
     };
     let state = AppState::new(Store::on_aws(&config, &table), settings, Clock::system());

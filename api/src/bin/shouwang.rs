@@ -28,6 +28,15 @@ enum Command {
         #[arg(long, env = "SHOUWANG_TABLE")]
         table: String,
     },
+    /// Let a locked-out administrator back in: clears their failed sign-ins, sets a new
+    /// one-time password (printed once) and ends their sessions. Works on the data file while
+    /// the portal is stopped.
+    RecoverAdmin {
+        #[arg(long, env = "SHOUWANG_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        #[arg(long, default_value = "admin")]
+        username: String,
+    },
 }
 
 #[derive(clap::Args, Clone)]
@@ -58,6 +67,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::BootstrapAws { table }) => bootstrap_aws(&table).await,
+        Some(Command::RecoverAdmin { data_dir, username }) => {
+            recover_admin(&data_dir, &username).await
+        }
         None => serve(cli.serve).await,
     }
 }
@@ -171,4 +183,27 @@ async fn bootstrap_aws(table: &str) -> anyhow::Result<()> {
         None => println!("This table already has its first admin; nothing changed."),
     }
     Ok(())
+}
+
+async fn recover_admin(data_dir: &std::path::Path, username: &str) -> anyhow::Result<()> {
+    use api::store::embedded::{EmbeddedEngine, EngineFile};
+    let data_file = data_dir.join("shouwang.db");
+    if !data_file.is_file() {
+        anyhow::bail!("没有数据文件 / no data file at {}", data_file.display());
+    }
+    let settings = Settings::default();
+    let engine = EmbeddedEngine::start(EngineFile::OnDisk(&data_file)).await?;
+    let store = engine.store(&settings.table_name).await?;
+    let state = api::AppState::new(store, settings, Clock::system());
+    match api::accounts::recover_admin(&state, username).await {
+        Ok(password) => {
+            println!("管理员 {username} 已解锁,新密码 / unlocked, new password: {password}");
+            println!("仅显示这一次:登录后请立即修改。Shown only this once: sign in and change it.");
+            Ok(())
+        }
+        Err(api::AppError::NotFound) => {
+            anyhow::bail!("没有名为 {username} 的管理员 / no administrator named {username}")
+        }
+        Err(error) => Err(anyhow::anyhow!("recovery failed: {error}")),
+    }
 }

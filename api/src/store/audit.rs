@@ -2,6 +2,9 @@
 
 use super::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 use shared::api::{AuditAction, AuditEntry, Page};
@@ -39,8 +42,53 @@ pub enum AuditFilter {
     ByTarget(String),
 }
 
-fn month_partition(year: i32, month: u32) -> String {
+/// A month's entries are spread over this many partitions, so the log's writes do not all
+/// land on one DynamoDB partition (a hot key at the request rates the portal serves).
+pub const AUDIT_SHARDS: usize = 8;
+
+/// The month's partition before entries were spread (still read, so older logs stay listed).
+fn legacy_month_partition(year: i32, month: u32) -> String {
     format!("AUDIT#{year:04}-{month:02}")
+}
+
+fn month_partition(year: i32, month: u32, shard: usize) -> String {
+    format!("AUDIT#{year:04}-{month:02}#{shard}")
+}
+
+/// An entry's shard follows from its id, so a retried write lands where the first did.
+fn shard_of(id: &str) -> usize {
+    id.bytes().fold(0usize, |sum, byte| {
+        sum.wrapping_mul(31).wrapping_add(byte as usize)
+    }) % AUDIT_SHARDS
+}
+
+/// Every partition a month's list reads: the shards, then the legacy partition.
+fn month_partitions(year: i32, month: u32) -> Vec<String> {
+    let mut partitions: Vec<String> = (0..AUDIT_SHARDS)
+        .map(|shard| month_partition(year, month, shard))
+        .collect();
+    partitions.push(legacy_month_partition(year, month));
+    partitions
+}
+
+/// Where a month's list stopped: per partition, the oldest id already shown. Opaque to the
+/// browser; anything that is not exactly this shape is refused.
+fn encode_month_cursor(positions: &BTreeMap<usize, String>) -> Option<String> {
+    let json = serde_json::to_vec(positions).ok()?;
+    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+}
+
+fn decode_month_cursor(cursor: &str) -> Option<BTreeMap<usize, String>> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let positions: BTreeMap<usize, String> = serde_json::from_slice(&bytes).ok()?;
+    let valid = positions.iter().all(|(partition, id)| {
+        *partition <= AUDIT_SHARDS
+            && id.len() == 26
+            && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
+    });
+    valid.then_some(positions)
 }
 
 impl Store {
@@ -111,6 +159,95 @@ impl Store {
     }
 }
 
+fn entry_of(record: AuditRecord) -> AuditEntry {
+    AuditEntry {
+        id: record.id,
+        at: record.at,
+        action: record.action,
+        actor_id: record.actor_id,
+        actor_name: record.actor_name,
+        target: record.target,
+        source: record.source,
+        detail: record.detail,
+    }
+}
+
+impl Store {
+    /// A month newest first, merged from its partitions: each is read from below the oldest
+    /// id it has already contributed, and the page takes the newest `limit` of what came back.
+    async fn list_audit_month(
+        &self,
+        year: i32,
+        month: u32,
+        cursor: Option<&str>,
+        limit: i32,
+    ) -> Result<Result<Page<AuditEntry>, ()>, StoreError> {
+        let mut positions = match cursor {
+            None => BTreeMap::new(),
+            Some(cursor) => match decode_month_cursor(cursor) {
+                Some(positions) => positions,
+                None => return Ok(Err(())),
+            },
+        };
+        let partitions = month_partitions(year, month);
+        let reads = partitions.iter().enumerate().map(|(index, partition)| {
+            let before = positions.get(&index).cloned();
+            async move {
+                let mut request = self
+                    .client
+                    .query()
+                    .table_name(self.table())
+                    .expression_attribute_values(":pk", s(partition))
+                    .scan_index_forward(false)
+                    .limit(limit);
+                request = match before {
+                    Some(before) => request
+                        .key_condition_expression("PK = :pk AND SK < :before")
+                        .expression_attribute_values(":before", s(before)),
+                    None => request.key_condition_expression("PK = :pk"),
+                };
+                let output = request
+                    .send_retrying()
+                    .await
+                    .map_err(StoreError::from_sdk)?;
+                let mut more = output.last_evaluated_key.is_some();
+                let records = output
+                    .items
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(from_item::<AuditRecord>)
+                    .collect::<Result<Vec<_>, _>>()?;
+                more |= records.len() as i32 >= limit;
+                Ok::<_, StoreError>((index, records, more))
+            }
+        });
+        let mut candidates = Vec::new();
+        let mut any_more = false;
+        for result in futures::future::join_all(reads).await {
+            let (index, records, more) = result?;
+            any_more |= more;
+            candidates.extend(records.into_iter().map(|record| (index, record)));
+        }
+        candidates.sort_by(|a, b| b.1.id.cmp(&a.1.id));
+        let page_size = limit.max(1) as usize;
+        let left_over = candidates.len() > page_size;
+        candidates.truncate(page_size);
+        for (index, record) in &candidates {
+            positions.insert(*index, record.id.clone());
+        }
+        let next = if left_over || (any_more && !candidates.is_empty()) {
+            encode_month_cursor(&positions)
+        } else {
+            None
+        };
+        let items = candidates
+            .into_iter()
+            .map(|(_, record)| entry_of(record))
+            .collect();
+        Ok(Ok(Page { items, next }))
+    }
+}
+
 fn audit_item(entry: &AuditEntry) -> Result<super::item::Item, StoreError> {
     {
         let record = AuditRecord {
@@ -126,7 +263,10 @@ fn audit_item(entry: &AuditEntry) -> Result<super::item::Item, StoreError> {
         let mut item = to_item(&record)?;
         // Months are Beijing calendar months, as the people reading the log count them.
         let local = entry.at.with_timezone(&shared::time::beijing());
-        item.extend(key(month_partition(local.year(), local.month()), &entry.id));
+        item.extend(key(
+            month_partition(local.year(), local.month(), shard_of(&entry.id)),
+            &entry.id,
+        ));
         if let Some(actor) = &entry.actor_id {
             item.insert("GSI1PK".into(), s(format!("AUDITBY#{actor}")));
             item.insert("GSI1SK".into(), s(&entry.id));
@@ -149,7 +289,7 @@ impl Store {
     ) -> Result<Result<Page<AuditEntry>, ()>, StoreError> {
         let (index, pk_name, sk_name, partition) = match filter {
             AuditFilter::Month { year, month } => {
-                (None, "PK", "SK", month_partition(*year, *month))
+                return self.list_audit_month(*year, *month, cursor, limit).await;
             }
             AuditFilter::ByActor(actor) => {
                 (Some(GSI1), "GSI1PK", "GSI1SK", format!("AUDITBY#{actor}"))
@@ -188,19 +328,35 @@ impl Store {
             .items
             .unwrap_or_default()
             .into_iter()
-            .map(|item| {
-                from_item::<AuditRecord>(item).map(|record| AuditEntry {
-                    id: record.id,
-                    at: record.at,
-                    action: record.action,
-                    actor_id: record.actor_id,
-                    actor_name: record.actor_name,
-                    target: record.target,
-                    source: record.source,
-                    detail: record.detail,
-                })
-            })
+            .map(|item| from_item::<AuditRecord>(item).map(entry_of))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Ok(Page { items, next }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_spread_over_every_shard() {
+        let mut seen = [0usize; AUDIT_SHARDS];
+        for _ in 0..800 {
+            seen[shard_of(&ulid::Ulid::new().to_string())] += 1;
+        }
+        assert!(seen.iter().all(|count| *count > 40), "{seen:?}");
+    }
+
+    #[test]
+    fn a_month_cursor_survives_the_round_trip_and_forged_ones_are_refused() {
+        let positions = BTreeMap::from([(0, "01JDZZZZZZZZZZZZZZZZZZZZZZ".to_string())]);
+        let cursor = encode_month_cursor(&positions).unwrap();
+        assert_eq!(decode_month_cursor(&cursor), Some(positions));
+        let forged = BTreeMap::from([(0, "USER#x".to_string())]);
+        assert_eq!(
+            decode_month_cursor(&encode_month_cursor(&forged).unwrap()),
+            None
+        );
+        assert_eq!(decode_month_cursor("not base64!"), None);
     }
 }

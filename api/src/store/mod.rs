@@ -14,6 +14,7 @@ pub mod retry;
 pub mod schema;
 pub mod sessions;
 pub mod settings;
+pub mod sign_in;
 pub mod users;
 
 use std::sync::Arc;

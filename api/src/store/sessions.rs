@@ -3,7 +3,9 @@
 //! disabling a user deletes their sessions.
 
 use super::retry::SendRetrying as _;
-use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, DeleteRequest, Put, TransactWriteItem, WriteRequest,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::{Role, Scope};
@@ -24,6 +26,9 @@ pub struct SessionRecord {
     pub organisation: Option<shared::events::Organisation>,
     pub created_at: DateTime<Utc>,
     pub expires_epoch: i64,
+    /// The user's session generation when this session was issued (see `UserRecord`).
+    #[serde(default)]
+    pub generation: u64,
 }
 
 fn session_pk(token_hash: &str) -> String {
@@ -35,7 +40,43 @@ fn user_sessions_partition(user_id: &str) -> String {
 }
 
 impl Store {
-    pub async fn put_session(&self, session: &SessionRecord) -> Result<(), StoreError> {
+    /// Issues a session only while the user is active and still in the generation the session
+    /// was made for: a disable or suspension landing at the same moment either comes first
+    /// (and this fails) or raises the generation after (and the session is dead on arrival).
+    /// The audit entry (the sign-in) is written in the same transaction. False when refused.
+    pub async fn put_session_checked(
+        &self,
+        session: &SessionRecord,
+        audit: Option<&shared::api::AuditEntry>,
+    ) -> Result<bool, StoreError> {
+        let check = ConditionCheck::builder()
+            .table_name(self.table())
+            .set_key(Some(key(super::users::user_pk(&session.user_id), super::users::USER_SK)))
+            .condition_expression(
+                "#status = :active AND (attribute_not_exists(session_generation) OR session_generation = :generation)",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":active", s(shared::api::UserStatus::Active.as_str()))
+            .expression_attribute_values(":generation", n(session.generation))
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(self.session_item(session)?))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let mut writes = vec![
+            TransactWriteItem::builder().condition_check(check).build(),
+            TransactWriteItem::builder().put(put).build(),
+        ];
+        if let Some(entry) = audit {
+            writes.push(self.audit_write(entry)?);
+        }
+        Ok(self.transact(writes).await?.is_ok())
+    }
+
+    fn session_item(&self, session: &SessionRecord) -> Result<super::item::Item, StoreError> {
         let mut item = to_item(session)?;
         item.extend(key(session_pk(&session.token_hash), SESSION_SK));
         item.insert(
@@ -44,7 +85,7 @@ impl Store {
         );
         item.insert("GSI1SK".into(), s(&session.token_hash));
         item.insert(TTL_ATTRIBUTE.into(), n(session.expires_epoch));
-        self.put_new(item).await
+        Ok(item)
     }
 
     /// The session for a token hash, if it exists and has not expired at `now_epoch`

@@ -1,7 +1,7 @@
 //! Users, their unique usernames, invites and the first-start bootstrap.
 
 use super::retry::SendRetrying as _;
-use aws_sdk_dynamodb::types::{Delete, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shared::api::{Page, UserStatus, UserSummary};
@@ -9,7 +9,7 @@ use shared::{Role, Scope};
 
 use super::item::{from_item, key, n, s, to_item, Item};
 use super::schema::{GSI1, GSI2, TTL_ATTRIBUTE};
-use super::{decode_cursor, encode_cursor, is_condition_failure};
+use super::{decode_cursor, encode_cursor};
 use super::{Store, StoreError};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -32,6 +32,10 @@ pub struct UserRecord {
     #[serde(default)]
     pub organisation: Option<shared::events::Organisation>,
     pub created_at: DateTime<Utc>,
+    /// Sessions carry the generation they were issued in; raising it (disable, reject,
+    /// suspend) ends every one of them at once, including one being issued at that moment.
+    #[serde(default)]
+    pub session_generation: u64,
 }
 
 impl UserRecord {
@@ -57,6 +61,7 @@ impl UserRecord {
             locked_until_epoch: None,
             organisation: None,
             created_at,
+            session_generation: 0,
         }
     }
 
@@ -112,10 +117,10 @@ pub enum InviteError {
     Store(#[from] StoreError),
 }
 
-fn user_pk(id: &str) -> String {
+pub(super) fn user_pk(id: &str) -> String {
     format!("USER#{id}")
 }
-const USER_SK: &str = "PROFILE";
+pub(super) const USER_SK: &str = "PROFILE";
 fn username_pk(username: &str) -> String {
     format!("USERNAME#{username}")
 }
@@ -182,7 +187,23 @@ impl Store {
         user: &UserRecord,
         invite: Option<(&str, i64)>,
     ) -> Result<(), CreateUserError> {
-        let writes = self.new_user_writes(user, invite)?;
+        self.create_user_with(user, invite, Vec::new(), None).await
+    }
+
+    /// Creates a user together with `extra` writes (a volunteer's profile) and the audit entry,
+    /// all in one transaction.
+    pub async fn create_user_with(
+        &self,
+        user: &UserRecord,
+        invite: Option<(&str, i64)>,
+        extra: Vec<TransactWriteItem>,
+        audit: Option<&shared::api::AuditEntry>,
+    ) -> Result<(), CreateUserError> {
+        let mut writes = self.new_user_writes(user, invite)?;
+        writes.extend(extra);
+        if let Some(entry) = audit {
+            writes.push(self.audit_write(entry)?);
+        }
         match self.transact(writes).await? {
             Ok(()) => Ok(()),
             Err(reasons) if reasons.first().is_some_and(Option::is_some) => {
@@ -285,78 +306,55 @@ impl Store {
         Ok(Ok(Page { items, next }))
     }
 
-    /// Counts a failed login and locks the account when the count reaches `max`.
-    /// Returns whether this failure locked it. One atomic update per failure, so concurrent
-    /// guesses cannot slip past the counter.
-    pub async fn record_failed_login(
+    /// Sets a new password hash; `end_sessions` also ends every session of the user (the
+    /// operator's recovery). False when the user does not exist.
+    pub async fn set_password_hash(
         &self,
         id: &str,
-        max: u32,
-        lock_until_epoch: i64,
+        hash: &str,
+        end_sessions: bool,
+        audit: &shared::api::AuditEntry,
     ) -> Result<bool, StoreError> {
-        let output = self
-            .client
+        let expression = if end_sessions {
+            "SET password_hash = :hash, session_generation = if_not_exists(session_generation, :zero) + :one"
+        } else {
+            "SET password_hash = :hash"
+        };
+        let mut update = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":hash", s(hash));
+        if end_sessions {
+            update = update
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":one", n(1));
+        }
+        let update = update
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        self.update_audited(update, audit).await
+    }
+
+    /// Ends every session of a user at once by raising the session generation every request
+    /// checks; the session items themselves are then deleted (they no longer authorise
+    /// anything, so a lagging index cannot keep one alive).
+    pub async fn end_user_sessions(&self, id: &str) -> Result<(), StoreError> {
+        self.client
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(user_pk(id), USER_SK)))
-            .update_expression("SET failed_logins = if_not_exists(failed_logins, :zero) + :one")
+            .update_expression(
+                "SET session_generation = if_not_exists(session_generation, :zero) + :one",
+            )
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":one", n(1))
-            .return_values(ReturnValue::UpdatedNew)
             .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
-        let failures: u32 = output
-            .attributes
-            .as_ref()
-            .and_then(|attributes| attributes.get("failed_logins"))
-            .and_then(|value| value.as_n().ok())
-            .and_then(|value| value.parse().ok())
-            .unwrap_or(0);
-        if failures < max {
-            return Ok(false);
-        }
-        self.client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(user_pk(id), USER_SK)))
-            .update_expression("SET locked_until_epoch = :until, failed_logins = :zero")
-            .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":until", n(lock_until_epoch))
-            .expression_attribute_values(":zero", n(0))
-            .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(true)
-    }
-
-    pub async fn clear_failed_logins(&self, id: &str) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(user_pk(id), USER_SK)))
-            .update_expression("SET failed_logins = :zero REMOVE locked_until_epoch")
-            .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":zero", n(0))
-            .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
-    }
-
-    pub async fn set_password_hash(&self, id: &str, hash: &str) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(user_pk(id), USER_SK)))
-            .update_expression("SET password_hash = :hash")
-            .condition_expression("attribute_exists(PK)")
-            .expression_attribute_values(":hash", s(hash))
-            .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
+        self.delete_user_sessions(id).await
     }
 
     /// Moves a user from one of `from` to `to`; `Ok(false)` when the user is missing or in
@@ -367,34 +365,63 @@ impl Store {
         from: &[UserStatus],
         to: UserStatus,
     ) -> Result<bool, StoreError> {
-        let mut request = self
-            .client
-            .update_item()
+        let update = self.status_update(id, from, to)?;
+        let writes = vec![TransactWriteItem::builder().update(update).build()];
+        Ok(self.transact(writes).await?.is_ok())
+    }
+
+    /// `change_status` with its audit entry in the same transaction.
+    pub async fn change_status_audited(
+        &self,
+        id: &str,
+        from: &[UserStatus],
+        to: UserStatus,
+        audit: &shared::api::AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let update = self.status_update(id, from, to)?;
+        self.update_audited(update, audit).await
+    }
+
+    /// The conditional status move. Leaving `Active` raises the session generation in the same
+    /// write, so no session (not even one being issued right now) outlives the change.
+    fn status_update(
+        &self,
+        id: &str,
+        from: &[UserStatus],
+        to: UserStatus,
+    ) -> Result<Update, StoreError> {
+        let expression = if to == UserStatus::Active {
+            "SET #status = :to, GSI2PK = :partition"
+        } else {
+            "SET #status = :to, GSI2PK = :partition, \
+             session_generation = if_not_exists(session_generation, :zero) + :one"
+        };
+        let mut update = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(user_pk(id), USER_SK)))
-            .update_expression("SET #status = :to, GSI2PK = :partition")
+            .update_expression(expression)
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":to", s(to.as_str()))
             .expression_attribute_values(":partition", s(status_partition(to)));
+        if to != UserStatus::Active {
+            update = update
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":one", n(1));
+        }
         let mut allowed = Vec::new();
         for (i, status) in from.iter().enumerate() {
             let name = format!(":from{i}");
-            request = request.expression_attribute_values(&name, s(status.as_str()));
+            update = update.expression_attribute_values(&name, s(status.as_str()));
             allowed.push(name);
         }
         let condition = format!(
             "attribute_exists(PK) AND #status IN ({})",
             allowed.join(", ")
         );
-        match request
+        update
             .condition_expression(condition)
-            .send_retrying()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(error) if is_condition_failure(&error) => Ok(false),
-            Err(error) => Err(StoreError::from_sdk(error)),
-        }
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))
     }
 
     /// Uses an invite: sets the password and activates the invited user, and deletes the
@@ -404,6 +431,7 @@ impl Store {
         code_hash: &str,
         password_hash: &str,
         now_epoch: i64,
+        audit_for: impl FnOnce(&str) -> shared::api::AuditEntry,
     ) -> Result<UserRecord, InviteError> {
         let invite = self
             .client
@@ -447,7 +475,10 @@ impl Store {
             TransactWriteItem::builder().delete(delete).build(),
             TransactWriteItem::builder().update(activate).build(),
         ];
-        match self.transact(writes).await? {
+        match self
+            .transact_audited(writes, &audit_for(&invite.user_id))
+            .await?
+        {
             Ok(()) => {}
             Err(_) => return Err(InviteError::Invalid),
         }
