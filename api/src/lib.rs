@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod pairings;
 pub mod registry;
 pub mod store;
+pub mod upgrade;
 
 pub use error::AppError;
 

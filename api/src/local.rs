@@ -80,6 +80,9 @@ impl LocalServer {
             crate::accounts::bootstrap_admin(&state, options.initial_admin_password.clone())
                 .await
                 .map_err(|error| anyhow::anyhow!("creating the first admin failed: {error}"))?;
+        crate::upgrade::bring_data_up_to_date(&state)
+            .await
+            .map_err(|error| anyhow::anyhow!("bringing the data up to date failed: {error}"))?;
         let app = app(state.clone(), options.frontend_dir.clone());
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await

@@ -164,7 +164,10 @@ async fn plans_racing_a_crisis(app: TestApp) {
         let (answers, crisis) = tokio::join!(savers, crisis);
         assert_eq!(crisis, StatusCode::CREATED, "round {round}");
         for (done, refused, lowered) in answers {
-            assert_eq!(lowered, 0, "round {round}: a save after the crisis lowered the level");
+            assert_eq!(
+                lowered, 0,
+                "round {round}: a save after the crisis lowered the level"
+            );
             saved += done;
             stale += refused;
         }
@@ -212,7 +215,9 @@ async fn members_racing_for_the_cap(app: TestApp) {
     let admin = app.admin().await;
     let lead = teacher(&app, &admin, "lead.cap").await;
     let child = group(&admin, &lead, "满员").await;
-    let people = app.volunteers("member", MEMBERS_MAX + RACERS, "charity").await;
+    let people = app
+        .volunteers("member", MEMBERS_MAX + RACERS, "charity")
+        .await;
     let usernames: Vec<String> = (0..people.len()).map(|i| format!("member{i:04}")).collect();
     let path = format!("/api/cases/{child}/members");
     let add = |username: &String| {
@@ -231,12 +236,27 @@ async fn members_racing_for_the_cap(app: TestApp) {
         .iter()
         .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
         .count();
-    assert_eq!(added, MEMBERS_MAX - 1 - prefilled, "exactly the free places");
-    assert_eq!(added + full, RACERS, "everyone else hears the group is full");
+    assert_eq!(
+        added,
+        MEMBERS_MAX - 1 - prefilled,
+        "exactly the free places"
+    );
+    assert_eq!(
+        added + full,
+        RACERS,
+        "everyone else hears the group is full"
+    );
     let count = |view: &Value| view["members"].as_array().unwrap().len();
     let view = body(lead.get(&format!("/api/cases/{child}")).await).await;
     assert_eq!(count(&view), MEMBERS_MAX);
-    let stored = app.server.state.store.get_group(&child).await.unwrap().unwrap();
+    let stored = app
+        .server
+        .state
+        .store
+        .get_group(&child)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.member_count, Some(MEMBERS_MAX as u32));
 
     // Removals and adds at once: the count follows the members exactly.
@@ -251,9 +271,12 @@ async fn members_racing_for_the_cap(app: TestApp) {
     let removals = join_all(members.iter().map(|member| {
         let (lead, child) = (&lead, &child);
         async move {
-            lead.post(&format!("/api/cases/{child}/members/{member}/remove"), &json!({}))
-                .await
-                .status()
+            lead.post(
+                &format!("/api/cases/{child}/members/{member}/remove"),
+                &json!({}),
+            )
+            .await
+            .status()
         }
     }));
     let late = &usernames[prefilled + RACERS..];
@@ -261,7 +284,14 @@ async fn members_racing_for_the_cap(app: TestApp) {
     assert!(removed.iter().all(|s| *s == StatusCode::OK));
     let late_added = adds.iter().filter(|s| **s == StatusCode::OK).count();
     let view = body(lead.get(&format!("/api/cases/{child}")).await).await;
-    let stored = app.server.state.store.get_group(&child).await.unwrap().unwrap();
+    let stored = app
+        .server
+        .state
+        .store
+        .get_group(&child)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.member_count, Some(count(&view) as u32), "no drift");
     assert!(count(&view) <= MEMBERS_MAX);
     assert_eq!(count(&view), MEMBERS_MAX - 3 + late_added);
@@ -297,11 +327,14 @@ async fn reads_of_candidates_and_plan_versions_are_audited() {
         .any(|c| c["child_id"] == child_id.as_str()));
     let by_lead = audit(&admin, &format!("actor={lead_id}")).await;
     assert!(
-        by_lead.iter().any(|e| e["action"] == "case_candidates_viewed"
-            && e["detail"].as_str().unwrap_or_default().contains(&child_id)),
+        by_lead
+            .iter()
+            .any(|e| e["action"] == "case_candidates_viewed"
+                && e["detail"].as_str().unwrap_or_default().contains(&child_id)),
         "the candidates read lists the children it showed"
     );
-    lead.post("/api/cases", &json!({"child_id": child_id})).await;
+    lead.post("/api/cases", &json!({"child_id": child_id}))
+        .await;
     let saved = put(
         &lead,
         &format!("/api/cases/{child_id}/plan"),

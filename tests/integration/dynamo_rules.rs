@@ -50,8 +50,10 @@ fn the_template_declares_exactly_the_indexes_the_store_queries() {
 
     // No index name in the store's source outside that list (a new GSI5 must be declared).
     let store_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/src/store");
-    for entry in std::fs::read_dir(store_dir).expect("store sources") {
-        let path = entry.expect("entry").path();
+    let mut files = Vec::new();
+    rust_files(std::path::Path::new(store_dir), &mut files);
+    assert!(files.len() > 10, "the store's sources are found");
+    for path in files {
         let source = std::fs::read_to_string(&path).expect("readable source");
         for (index, _) in source.match_indices("\"GSI") {
             let name: String = source[index + 1..]
@@ -77,6 +79,17 @@ fn the_template_declares_exactly_the_indexes_the_store_queries() {
                 .attribute_definitions
                 .iter()
                 .any(|attribute| attribute.attribute_name == part.attribute_name));
+        }
+    }
+}
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("store sources") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|extension| extension == "rs") {
+            out.push(path);
         }
     }
 }

@@ -118,7 +118,9 @@ async fn overlapping(app: TestApp) {
             (&a, &second_title)
         };
         assert_eq!(refusal.0, StatusCode::UNPROCESSABLE_ENTITY, "{refusal:?}");
-        let message = refusal.1["fields"][0]["message"].as_str().unwrap_or_default();
+        let message = refusal.1["fields"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
         assert!(message.contains(other_title.as_str()), "{refusal:?}");
         named += 1;
         let mine = body(client.get("/api/me/events").await).await;
@@ -220,7 +222,11 @@ async fn head_takes_the_place(app: TestApp) {
             "round {round}: the head {} the freed place; {newcomers_confirmed} of {NEWCOMERS} \
              newcomers confirmed, waitlist positions {:?}..{:?}; roster {} confirmed, {waiting} \
              waiting; counters {counters}; store: {}",
-            if confirmed.contains(&head.as_str()) { "took" } else { "did NOT take" },
+            if confirmed.contains(&head.as_str()) {
+                "took"
+            } else {
+                "did NOT take"
+            },
             positions.first(),
             positions.last(),
             confirmed.len(),
@@ -239,7 +245,10 @@ async fn head_takes_the_place(app: TestApp) {
         assert_eq!(counters["waitlisted"], waiting as u64);
         let told = body(clients[PLACES].get("/api/notifications").await).await;
         assert!(
-            told[0]["text"]["zh"].as_str().unwrap_or_default().contains("候补成功"),
+            told[0]["text"]["zh"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("候补成功"),
             "{told}"
         );
     }
@@ -389,8 +398,14 @@ async fn lead_checks_in(app: TestApp) {
         let error = body(answer).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
         let field = &error["fields"][0];
-        assert!(field["message"].as_str().unwrap().contains("负责人"), "{error}");
-        assert!(field["message_en"].as_str().unwrap().contains("lead"), "{error}");
+        assert!(
+            field["message"].as_str().unwrap().contains("负责人"),
+            "{error}"
+        );
+        assert!(
+            field["message_en"].as_str().unwrap().contains("lead"),
+            "{error}"
+        );
         refused += 1;
     }
     let theirs = json!({"kind": "volunteer", "person_id": other, "attendance": "present"});
@@ -465,7 +480,10 @@ async fn counters_hold(app: TestApp) {
         .map(|i| cancel(&clients[*i], &id));
     let joining = clients[FIRST..].iter().map(|client| sign_up(client, &id));
     let (left, joined) = tokio::join!(join_all(leaving), join_all(joining));
-    assert!(left.iter().all(|(status, _)| *status == StatusCode::OK), "{left:?}");
+    assert!(
+        left.iter().all(|(status, _)| *status == StatusCode::OK),
+        "{left:?}"
+    );
     assert!(joined.iter().all(|(status, _)| *status == StatusCode::OK));
 
     let (signups, counters) = roster(&admin, &id).await;
@@ -551,7 +569,10 @@ async fn suspension(app: TestApp) {
     let vetting = format!("/api/volunteers/{volunteer}/vetting");
     let approve = json!({"decision": "approve", "max_children": 1,
                          "background_check": {"checked_on": "2024-06-01", "result": "clear"}});
-    assert_eq!(admin.post(&vetting, &approve).await.status(), StatusCode::OK);
+    assert_eq!(
+        admin.post(&vetting, &approve).await.status(),
+        StatusCode::OK
+    );
     let mut events = Vec::new();
     for i in 0..EVENTS {
         let title = format!("暂停测试{i}");
@@ -560,7 +581,8 @@ async fn suspension(app: TestApp) {
     let http = reqwest::Client::new();
     let client = TokenClient::new(&app, &http, &token);
 
-    let suspend = admin.post(&vetting, &json!({"decision": "suspend", "reason": "核查中"}));
+    let suspension = json!({"decision": "suspend", "reason": "核查中"});
+    let suspend = admin.post(&vetting, &suspension);
     let sign_ups = join_all(events.iter().map(|id| sign_up(&client, id)));
     let (suspended, answers) = tokio::join!(suspend, sign_ups);
     assert_eq!(suspended.status(), StatusCode::OK);

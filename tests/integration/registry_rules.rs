@@ -181,7 +181,12 @@ async fn a_director_learns_only_that_a_duplicate_exists_elsewhere_and_the_office
         })
         .collect();
     assert_eq!(naming_both.len(), 1, "{told:?}");
-    let log = body(admin.get(&format!("/api/audit?target=child:{mine_id}")).await).await;
+    let log = body(
+        admin
+            .get(&format!("/api/audit?target=child:{mine_id}"))
+            .await,
+    )
+    .await;
     let report = log["items"]
         .as_array()
         .unwrap()
@@ -282,7 +287,9 @@ async fn simultaneous_saves_flag_each_other(app: TestApp, label: &str) {
     }))
     .await;
     assert!(
-        answers.iter().all(|(status, _)| *status == StatusCode::CREATED),
+        answers
+            .iter()
+            .all(|(status, _)| *status == StatusCode::CREATED),
         "{label}: {answers:?}"
     );
     let ids: BTreeSet<String> = answers.iter().map(|(_, record)| id_of(record)).collect();
@@ -318,13 +325,28 @@ async fn a_director_pages_through_every_child(app: TestApp, label: &str) {
     let director = director_of(&app, &admin, "director.many", &[VILLAGE, OTHER_VILLAGE]).await;
     let mut children = Vec::new();
     for i in 0..230 {
-        children.push(stored_child(&app, &format!("名册{i:03}"), VILLAGE, "2015-06-01"));
+        children.push(stored_child(
+            &app,
+            &format!("名册{i:03}"),
+            VILLAGE,
+            "2015-06-01",
+        ));
     }
     for i in 0..25 {
-        children.push(stored_child(&app, &format!("村二{i:02}"), OTHER_VILLAGE, "2015-06-01"));
+        children.push(stored_child(
+            &app,
+            &format!("村二{i:02}"),
+            OTHER_VILLAGE,
+            "2015-06-01",
+        ));
     }
     for i in 0..5 {
-        children.push(stored_child(&app, &format!("外村{i}"), FAR_VILLAGE, "2015-06-01"));
+        children.push(stored_child(
+            &app,
+            &format!("外村{i}"),
+            FAR_VILLAGE,
+            "2015-06-01",
+        ));
     }
     store_children(&app, &children).await;
     let expected: HashSet<String> = children
@@ -395,7 +417,9 @@ fn import_file(prefix: &str, rows: usize) -> Vec<u8> {
 }
 
 async fn import(admin: &Client, file: Vec<u8>) -> reqwest::Response {
-    admin.post_raw("/api/children/import", "text/csv", file).await
+    admin
+        .post_raw("/api/children/import", "text/csv", file)
+        .await
 }
 
 /// How many children the registry holds (one export instead of hundreds of list pages).
@@ -410,7 +434,12 @@ async fn audit_of(admin: &Client, actor: &str) -> Vec<Value> {
     let mut entries = Vec::new();
     let mut cursor = String::new();
     loop {
-        let page = body(admin.get(&format!("/api/audit?actor={actor}{cursor}")).await).await;
+        let page = body(
+            admin
+                .get(&format!("/api/audit?actor={actor}{cursor}"))
+                .await,
+        )
+        .await;
         entries.extend(page["items"].as_array().unwrap().iter().cloned());
         match page["next"].as_str() {
             Some(next) => cursor = format!("&cursor={next}"),
@@ -458,7 +487,10 @@ async fn the_largest_import_is_audited_in_entries_far_below_the_item_limit() {
         .iter()
         .find(|detail| detail["committed"] == true)
         .expect("a summary entry");
-    assert_eq!(listed, IMPORT_MAX_ROWS, "every child in exactly one part entry");
+    assert_eq!(
+        listed, IMPORT_MAX_ROWS,
+        "every child in exactly one part entry"
+    );
     assert_eq!(summary["children"], IMPORT_MAX_ROWS);
     assert!(largest < 4 * 1024, "largest detail {largest} bytes");
     println!(

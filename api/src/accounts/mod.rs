@@ -303,8 +303,7 @@ fn volunteer_profile_writes(
     if user.role != Role::Volunteer {
         return Ok(Vec::new());
     }
-    let _ = state;
-    Ok(Vec::new())
+    Ok(vec![state.store.new_volunteer_profile_write(user)?])
 }
 
 /// Ends every session of a user at once (suspension, rejection): other capabilities call this.

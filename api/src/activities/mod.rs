@@ -32,8 +32,7 @@ pub use sites::{list_sites, save_site};
 use chrono::Utc;
 use shared::children::Bilingual;
 use shared::events::{
-    EventRecord, EventStatus, Notification, PlaceCounts, PlaceKind, SignupRecord, Site,
-    Visibility,
+    EventRecord, EventStatus, Notification, PlaceCounts, PlaceKind, SignupRecord, Site, Visibility,
 };
 use shared::{Role, Text};
 

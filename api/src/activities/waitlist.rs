@@ -71,7 +71,11 @@ pub(super) async fn promote_all(
             return Ok(());
         };
         let notice = promotion_notice(state, &next, event_id, title);
-        match state.store.promote(event_id, &next, notice.as_ref()).await? {
+        match state
+            .store
+            .promote(event_id, &next, notice.as_ref())
+            .await?
+        {
             Promotion::Promoted => {}
             Promotion::NoPlace => return Ok(()),
             Promotion::HeadChanged => changed += 1,

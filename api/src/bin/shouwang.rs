@@ -175,6 +175,7 @@ async fn bootstrap_aws(table: &str) -> anyhow::Result<()> {
         },
         Clock::system(),
     );
+    api::upgrade::bring_data_up_to_date(&state).await?;
     match api::accounts::bootstrap_admin(&state, None).await? {
         Some((username, password)) => {
             println!("Admin created. username: {username}  password: {password}");

@@ -266,7 +266,11 @@ pub async fn add_member(
         &user.actor(source.clone()),
         AuditAction::CaseChanged,
         Some(case_target(child_id)),
-        Some(format!("+ {} ({})", person.display_name, request.role.as_str())),
+        Some(format!(
+            "+ {} ({})",
+            person.display_name,
+            request.role.as_str()
+        )),
     );
     let cap = u32::try_from(shared::cases::limits::MEMBERS_MAX).unwrap_or(u32::MAX);
     let mut group = standing.group;

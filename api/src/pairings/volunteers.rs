@@ -214,7 +214,7 @@ fn background_check(
 }
 
 /// The account follows the vetting: approval lets a waiting volunteer sign in; rejection
-/// disables the account and ends its sessions at once. Written after the decision (the
+/// disables the account and suspension ends its sessions at once. Written after the decision (the
 /// account's item belongs to `accounts`), and safe to repeat: deciding again redoes it.
 async fn follow_with_account(
     state: &AppState,
@@ -240,7 +240,10 @@ async fn follow_with_account(
             state.store.delete_user_sessions(user_id).await?;
             state.sessions.forget_user(user_id);
         }
-        VettingState::Pending | VettingState::Suspended => {}
+        // The account stays (they may still edit their profile), but whatever they had open
+        // — a child's profile, a guardian's phone — goes with their sessions, now.
+        VettingState::Suspended => crate::accounts::end_sessions(state, user_id).await?,
+        VettingState::Pending => {}
     }
     Ok(())
 }

@@ -102,9 +102,7 @@ pub async fn confirm_exit(
     let reason = shared::validate::text_field("reason", &request.reason, 200, true)
         .map_err(|error| AppError::Invalid(vec![error]))?;
     let previous = visible_child(state, admin, id).await?;
-    if previous.version != request.version
-        || previous.status == MonitoringStatus::LeftMonitoring
-    {
+    if previous.version != request.version || previous.status == MonitoringStatus::LeftMonitoring {
         return Err(AppError::Conflict);
     }
     let mut child = previous.clone();

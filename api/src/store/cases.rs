@@ -248,9 +248,7 @@ impl Store {
                 .expression_attribute_values(":one", n(1))
                 .expression_attribute_values(":max", n(max))
                 .build(),
-            MemberCount::Uncounted(members) if members >= max => {
-                return Ok(AddMemberOutcome::Full)
-            }
+            MemberCount::Uncounted(members) if members >= max => return Ok(AddMemberOutcome::Full),
             MemberCount::Uncounted(members) => Update::builder()
                 .table_name(self.table())
                 .set_key(Some(group_key(child)))

@@ -467,7 +467,11 @@ impl Store {
                 .expression_attribute_names(format!("#x{i}"), *name)
                 .expression_attribute_values(format!(":x{i}"), value.clone());
         }
-        let update = build(update.update_expression(format!("SET {}", sets.join(", "))).build())?;
+        let update = build(
+            update
+                .update_expression(format!("SET {}", sets.join(", ")))
+                .build(),
+        )?;
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
@@ -701,7 +705,9 @@ impl Store {
         let writes = vec![
             put(self.table(), item, Some("attribute_not_exists(PK)"))?,
             pairing_write,
-            TransactWriteItem::builder().condition_check(approved).build(),
+            TransactWriteItem::builder()
+                .condition_check(approved)
+                .build(),
         ];
         Ok(match self.transact_audited(writes, entry).await? {
             Ok(()) => ContactOutcome::Logged,

@@ -99,9 +99,7 @@ pub(super) async fn plan_versions(
     Path(id): Path<String>,
 ) -> HttpResult<Json<Vec<PlanVersion>>> {
     let id = record_id(&id)?;
-    Ok(Json(
-        cases::plan_versions(&state, &user, id, source).await?,
-    ))
+    Ok(Json(cases::plan_versions(&state, &user, id, source).await?))
 }
 
 pub(super) async fn add_note(

@@ -38,7 +38,7 @@ const ORGANISERS: Access = Access::Roles(&[Role::Admin, Role::Volunteer]);
 const CASE_CREATORS: Access = Access::Roles(&[Role::Admin, Role::Teacher]);
 /// Spreadsheets of a district's children can be a few megabytes. On AWS the upload arrives
 /// base64-encoded inside a Lambda event, whose limit is 6 MB: 4 MiB of file is 5.6 MB encoded.
-pub const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = shared::children::limits::IMPORT_MAX_BYTES;
 
 struct Routes {
     specs: Vec<EndpointSpec>,

@@ -119,10 +119,7 @@ async fn possible_duplicates(
                 row: *row,
                 column: "姓名".into(),
                 message: format!("可能与已登记的“{name}”重复({})", reason.zh),
-                message_en: format!(
-                    "May duplicate “{name}”, already registered ({})",
-                    reason.en
-                ),
+                message_en: format!("May duplicate “{name}”, already registered ({})", reason.en),
             });
         }
         let mut told: Vec<usize> = Vec::new();
@@ -224,11 +221,8 @@ async fn write_all(
             );
             let store = state.store.clone();
             let job = job.clone();
-            running.spawn(async move {
-                store
-                    .write_import_part(&job, part, &children, &entry)
-                    .await
-            });
+            running
+                .spawn(async move { store.write_import_part(&job, part, &children, &entry).await });
         }
         let failed = match running.join_next().await {
             None => break,

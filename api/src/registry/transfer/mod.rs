@@ -275,4 +275,3 @@ pub async fn export(
     .await?;
     Ok(file)
 }
-

@@ -291,7 +291,9 @@ impl Store {
             return Ok(0);
         }
         let children = self.all_children().await?;
-        let claims = self.read_claims(children.iter().map(|child| &child.child)).await?;
+        let claims = self
+            .read_claims(children.iter().map(|child| &child.child))
+            .await?;
         let mut joined = 0;
         for child in &children {
             for (claim, _) in claim_keys(&child.child) {
@@ -311,9 +313,7 @@ impl Store {
         }
         self.put_new(marker).await.or_else(|error| match error {
             // Another instance finished the same back-fill first.
-            StoreError::Refused { code, .. } if code == "ConditionalCheckFailedException" => {
-                Ok(())
-            }
+            StoreError::Refused { code, .. } if code == "ConditionalCheckFailedException" => Ok(()),
             other => Err(other),
         })?;
         Ok(joined)

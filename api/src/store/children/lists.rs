@@ -5,8 +5,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::NaiveDate;
 
 use super::{
-    child_pk, district_partition, id_tail_partition, name_key, review_partition,
-    village_partition, ChildItem, CHILD_SK,
+    child_pk, district_partition, id_tail_partition, name_key, review_partition, village_partition,
+    ChildItem, CHILD_SK,
 };
 use crate::store::item::{from_item, key, s, Item};
 use crate::store::retry::SendRetrying as _;

@@ -199,9 +199,7 @@ fn child_item(child: &ChildItem) -> Result<Item, StoreError> {
 }
 
 /// The SDK's builders fail only when a required part is missing: a bug here, not bad data.
-fn built<T>(
-    result: Result<T, aws_sdk_dynamodb::error::BuildError>,
-) -> Result<T, StoreError> {
+fn built<T>(result: Result<T, aws_sdk_dynamodb::error::BuildError>) -> Result<T, StoreError> {
     result.map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
@@ -236,7 +234,9 @@ impl Store {
                 .condition_expression("attribute_exists(PK) AND version = :expected")
                 .expression_attribute_values(":expected", n(version)),
         };
-        Ok(TransactWriteItem::builder().put(built(put.build())?).build())
+        Ok(TransactWriteItem::builder()
+            .put(built(put.build())?)
+            .build())
     }
 
     /// A new child and its claims, without an audit entry: for seeding (tests, benchmark).
@@ -297,10 +297,7 @@ impl Store {
 
     /// Children by id, read consistently; ids that name nothing are left out.
     pub async fn children_by_ids(&self, ids: &[String]) -> Result<Vec<ChildItem>, StoreError> {
-        let keys = ids
-            .iter()
-            .map(|id| key(child_pk(id), CHILD_SK))
-            .collect();
+        let keys = ids.iter().map(|id| key(child_pk(id), CHILD_SK)).collect();
         self.batch_get_consistent(keys)
             .await?
             .into_iter()

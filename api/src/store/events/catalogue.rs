@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use shared::api::AuditEntry;
 use shared::events::EventStatus;
 
-use super::{event_key, event_pk, put_write, sort_key, update_write, EventItem, DISTRICT, EVENT_SK};
+use super::{
+    event_key, event_pk, put_write, sort_key, update_write, EventItem, DISTRICT, EVENT_SK,
+};
 use crate::store::item::{from_item, key, n, s, to_item, Item};
 use crate::store::schema::GSI1;
 use crate::store::{Store, StoreError};
@@ -82,10 +84,7 @@ impl Store {
             .expression_attribute_values(":cancelled", s(EventStatus::Cancelled.as_str()))
             .expression_attribute_values(":vcap", n(event.event.volunteer_capacity))
             .expression_attribute_values(":ccap", n(event.event.child_capacity))
-            .expression_attribute_values(
-                ":deadline",
-                n(event.event.signup_deadline.timestamp()),
-            )
+            .expression_attribute_values(":deadline", n(event.event.signup_deadline.timestamp()))
             .build();
         let writes = vec![update_write(update)?];
         Ok(self.transact_events(writes, Some(entry)).await?.is_none())

@@ -187,7 +187,10 @@ impl Store {
         let mut place = signup.clone();
         place.status = SignupStatus::Confirmed;
         place.position = None;
-        let writes = vec![update_write(raise)?, self.signup_put(&place, join.starts_at)?];
+        let writes = vec![
+            update_write(raise)?,
+            self.signup_put(&place, join.starts_at)?,
+        ];
         Ok(match self.join_transaction(writes, join).await? {
             None => JoinOutcome::Confirmed,
             Some(Refused::Suspended) => JoinOutcome::Suspended,
