@@ -109,14 +109,17 @@ impl Message {
     }
 }
 
-/// Tells every recipient; the first failure is returned (those told before it stay told).
-/// Returns how many were told.
+/// Tells every recipient, all of them even when telling one fails (a crisis alert must not
+/// stop at the first administrator the store was busy for). Returns how many were told, or the
+/// first failure after everyone else was tried.
 pub async fn send(
     state: &AppState,
     recipients: &Recipients,
     message: &Message,
 ) -> Result<usize, AppError> {
     let ids = recipients.resolve(state).await?;
+    let mut told = 0;
+    let mut first_failure = None;
     for id in &ids {
         let notification = Notification {
             id: ulid::Ulid::new().to_string(),
@@ -124,9 +127,17 @@ pub async fn send(
             text: message.text.clone(),
             link: message.link.clone(),
         };
-        state.store.notify(id, &notification).await?;
+        match state.store.notify(id, &notification).await {
+            Ok(()) => told += 1,
+            Err(error) => {
+                first_failure.get_or_insert(error);
+            }
+        }
     }
-    Ok(ids.len())
+    match first_failure {
+        Some(error) => Err(error.into()),
+        None => Ok(told),
+    }
 }
 
 /// `send` for a change that is already stored. A failure is logged, not returned: answering

@@ -315,6 +315,7 @@ pub enum AuditAction {
     PairedChildViewed,
     PossibleDuplicateReported,
     AccountUnlocked,
+    CasesListed,
 }
 
 impl AuditAction {
@@ -386,6 +387,7 @@ impl AuditAction {
                 Text::new("报告疑似重复档案", "Reported a possible duplicate record")
             }
             AuditAction::AccountUnlocked => Text::new("解除账号锁定", "Unlocked an account"),
+            AuditAction::CasesListed => Text::new("查看个案群组列表", "Listed case groups"),
         }
     }
 }

@@ -227,3 +227,52 @@ async fn a_months_audit_log_spread_over_partitions_lists_every_entry_once_newest
     let forged = admin.get("/api/audit?cursor=eyIwIjoiVVNFUiN4In0").await;
     assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn guessing_from_many_addresses_cannot_keep_the_owner_out_of_their_usual_one() {
+    let app = TestApp::spawn().await;
+    // The administrator has signed in from .1 before: that source is known to the account.
+    client_from(&app, 1).login_ok("admin", ADMIN_PASSWORD).await;
+    // Fifty wrong passwords from ten addresses: the account-wide brake locks unknown sources.
+    for source in 100..110 {
+        let stranger = client_from(&app, source);
+        for _ in 0..5 {
+            stranger.login("admin", "wrong-password").await;
+        }
+    }
+    let newcomer = client_from(&app, 120).login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(
+        newcomer.status(),
+        StatusCode::LOCKED,
+        "unknown sources are braked"
+    );
+    client_from(&app, 1).login_ok("admin", ADMIN_PASSWORD).await;
+}
+
+#[tokio::test]
+async fn attempts_reserved_but_never_resolved_stop_counting_after_the_lock_period() {
+    let clock = api::clock::Clock::fixed("2026-11-29T02:00:00Z".parse().unwrap());
+    let app = TestApp::spawn_with(tests::Options {
+        clock: clock.clone(),
+        ..Default::default()
+    })
+    .await;
+    let state = &app.server.state;
+    let limits = state.settings.sign_in_limits();
+    // Five reservations whose requests never finished (a process stopped mid-check).
+    for _ in 0..5 {
+        let reserved = state
+            .store
+            .reserve_sign_in("admin", Some("127.0.0.1"), limits, clock.now().timestamp())
+            .await
+            .unwrap();
+        assert_eq!(reserved, api::store::sign_in::Reservation::Granted);
+    }
+    let client = app.client();
+    assert_eq!(
+        client.login("admin", ADMIN_PASSWORD).await.status(),
+        StatusCode::LOCKED
+    );
+    clock.advance(chrono::Duration::minutes(16));
+    client.login_ok("admin", ADMIN_PASSWORD).await;
+}

@@ -357,3 +357,38 @@ async fn reads_of_candidates_and_plan_versions_are_audited() {
         .count();
     assert_eq!(changes, 2, "the group's start and the plan save, each once");
 }
+
+#[tokio::test]
+async fn a_registry_edit_cannot_lower_the_care_level_while_a_crisis_is_open() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let lead = teacher(&app, &admin, "lead.level").await;
+    let child = group(&admin, &lead, "等级").await;
+    let raised = lead
+        .post(
+            &format!("/api/cases/{child}/crises"),
+            &json!({"kind": "safety", "description": "夜不归宿"}),
+        )
+        .await;
+    assert_eq!(raised.status(), StatusCode::CREATED);
+    let record = body(admin.get(&format!("/api/children/{child}")).await).await;
+    assert_eq!(record["child"]["care_level"], "urgent");
+    let mut edited = record["child"].clone();
+    edited["care_level"] = json!("routine");
+    edited["care_level_reason"] = json!("情况好转");
+    let lowered = put(
+        &admin,
+        &format!("/api/children/{child}"),
+        &json!({"version": record["version"], "child": edited}),
+    )
+    .await;
+    assert_eq!(lowered.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = body(lowered).await;
+    assert_eq!(error["fields"][0]["field"], "care_level", "{error}");
+    assert!(error["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("危机"));
+    let after = body(admin.get(&format!("/api/children/{child}")).await).await;
+    assert_eq!(after["child"]["care_level"], "urgent", "nothing changed");
+}

@@ -429,6 +429,36 @@ async fn lead_checks_in(app: TestApp) {
     let by_admin = admin.post(&path, &own).await;
     assert_eq!(by_admin.status(), StatusCode::OK);
     assert_eq!(organisation_minutes(&admin, "charity", starts).await, 240);
+
+    // A suspended lead loses the roster and check-in with everything else, even signed in
+    // again: the approval is read on every request.
+    let suspension = json!({"decision": "suspend", "reason": "核查中"});
+    let vetting = format!("/api/volunteers/{lead}/vetting");
+    assert_eq!(
+        admin.post(&vetting, &suspension).await.status(),
+        StatusCode::OK
+    );
+    let user = app
+        .server
+        .state
+        .store
+        .get_user(&lead)
+        .await
+        .unwrap()
+        .unwrap();
+    let (token, _) = api::accounts::issue_session(&app.server.state, &user)
+        .await
+        .unwrap();
+    let again = TokenClient::new(&app, &http, &token);
+    let roster_path = format!("/api/events/{id}/roster");
+    assert_eq!(
+        again.get(&roster_path).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        again.post(&path, &theirs).await.status(),
+        StatusCode::FORBIDDEN
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

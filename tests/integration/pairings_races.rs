@@ -220,8 +220,9 @@ async fn contacts_racing_suspension(app: TestApp) {
             if *status == StatusCode::CREATED {
                 logged += 1;
                 latest = latest.max(Some(*date));
-            } else if *status == StatusCode::NOT_FOUND {
-                // Landed after the suspension: the volunteer no longer has the pairing.
+            } else if *status == StatusCode::NOT_FOUND || *status == StatusCode::UNAUTHORIZED {
+                // Landed after the suspension: the volunteer no longer has the pairing (or,
+                // the suspension having ended the session, is no longer signed in).
                 refused += 1;
             } else {
                 panic!("a contact answered {status} in round {round}");

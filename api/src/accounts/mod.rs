@@ -78,6 +78,7 @@ pub async fn session_for_token(
     if let Some(user) = state.sessions.get(&token_hash, now) {
         return Ok(Some(user));
     }
+    let read_started = state.sessions.read_started();
     let Some(session) = state
         .store
         .get_session(&token_hash, now.timestamp())
@@ -101,42 +102,51 @@ pub async fn session_for_token(
         token_hash: session.token_hash,
         expires_at: DateTime::from_timestamp(session.expires_epoch, 0).unwrap_or(now),
     };
-    state.sessions.put(&user, now);
+    state.sessions.put(&user, now, read_started);
     Ok(Some(user))
 }
 
-/// Signs in. Unknown usernames, wrong passwords and locked accounts cost the same Argon2 work
-/// and pass through the same guards, so neither timing nor answers tell which usernames exist.
+/// Signs in. Unknown usernames, wrong passwords and locked accounts do the same store work and
+/// the same Argon2 check, so neither answers nor timing tell which usernames exist. The work
+/// runs as a task of its own: a caller who hangs up cannot leave a reserved attempt unresolved.
 pub async fn login(
     state: &AppState,
     request: &LoginRequest,
     source: Option<String>,
 ) -> Result<NewSession, AppError> {
     validated(request)?;
+    let task = tokio::spawn(sign_in(state.clone(), request.clone(), source));
+    task.await
+        .map_err(|error| AppError::Unexpected(anyhow::anyhow!("sign-in task failed: {error}")))?
+}
+
+async fn sign_in(
+    state: AppState,
+    request: LoginRequest,
+    source: Option<String>,
+) -> Result<NewSession, AppError> {
+    let state = &state;
     let now = state.clock.now();
     let limits = state.settings.sign_in_limits();
     let typed = request.username.as_str();
+    let attempt = ulid::Ulid::new().to_string();
     let reservation = state
         .store
         .reserve_sign_in(typed, source.as_deref(), limits, now.timestamp())
         .await?;
+    if reservation == Reservation::Locked {
+        // The lock was audited when it was set; answering it again writes nothing, so a
+        // stranger cannot flood the log and every username answers alike.
+        passwords::verify_dummy(&request.password).await;
+        return Err(AppError::AccountLocked);
+    }
     let user = match Username::parse("username", typed) {
         Ok(username) => state.store.find_user_by_username(username.as_str()).await?,
         Err(_) => None,
     };
-    if reservation == Reservation::Locked {
-        passwords::verify_dummy(&request.password).await;
-        if let Some(user) = &user {
-            let actor = Actor::of(user, source);
-            record(
-                state,
-                &actor,
-                AuditAction::LoginFailed,
-                Some(user_target(&user.id)),
-            )
-            .await?;
-        }
-        return Err(AppError::AccountLocked);
+    if user.is_none() {
+        // The same second read a known username costs.
+        state.store.get_user(UNKNOWN_USER_ID).await?;
     }
     let verified = match user.as_ref().and_then(|user| user.password_hash.as_ref()) {
         Some(hash) => passwords::verify(&request.password, hash).await,
@@ -150,33 +160,47 @@ pub async fn login(
         (known, _) => {
             let locked = state
                 .store
-                .sign_in_failed(typed, source.as_deref(), limits, now.timestamp())
+                .sign_in_failed(typed, source.as_deref(), limits, now.timestamp(), &attempt)
                 .await?;
-            if let Some(user) = known {
-                let actor = Actor::of(&user, source);
-                let target = Some(user_target(&user.id));
-                record(state, &actor, AuditAction::LoginFailed, target.clone()).await?;
-                if locked {
-                    record(state, &actor, AuditAction::AccountLocked, target).await?;
-                }
+            let (actor, target) = match &known {
+                Some(user) => (Actor::of(user, source), Some(user_target(&user.id))),
+                None => (
+                    Actor {
+                        source,
+                        ..Actor::default()
+                    },
+                    None,
+                ),
+            };
+            record(state, &actor, AuditAction::LoginFailed, target.clone()).await?;
+            if locked {
+                record(state, &actor, AuditAction::AccountLocked, target).await?;
+                return Err(AppError::AccountLocked);
             }
-            return Err(if locked {
-                AppError::AccountLocked
-            } else {
-                AppError::InvalidCredentials
-            });
+            return Err(AppError::InvalidCredentials);
         }
     };
-    match user.status {
-        UserStatus::Active => {}
-        UserStatus::Pending => return Err(AppError::AccountPending),
-        UserStatus::Disabled => return Err(AppError::AccountDisabled),
-        UserStatus::Invited => return Err(AppError::InvalidCredentials),
-    }
+    let refusal = match user.status {
+        UserStatus::Active => None,
+        UserStatus::Pending => Some(AppError::AccountPending),
+        UserStatus::Disabled => Some(AppError::AccountDisabled),
+        UserStatus::Invited => Some(AppError::InvalidCredentials),
+    };
+    // A right password is never counted against anyone; only a real sign-in makes the source
+    // known to the account.
     state
         .store
-        .sign_in_succeeded(typed, source.as_deref())
+        .sign_in_succeeded(
+            typed,
+            source.as_deref(),
+            now.timestamp(),
+            &attempt,
+            refusal.is_none(),
+        )
         .await?;
+    if let Some(refusal) = refusal {
+        return Err(refusal);
+    }
     let actor = Actor::of(&user, source);
     let signed_in = audit_entry(
         state,
@@ -200,6 +224,9 @@ pub async fn login(
         },
     })
 }
+
+/// A well-formed id no user has (ULIDs are never all zeros).
+const UNKNOWN_USER_ID: &str = "00000000000000000000000000";
 
 /// Starts a session for a user whose credentials were checked; returns the token for the cookie.
 /// (Also used by load tests and benchmarks, which need many signed-in users without paying for

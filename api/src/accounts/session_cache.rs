@@ -16,6 +16,9 @@ type Entries = HashMap<String, (CurrentUser, DateTime<Utc>)>;
 pub struct SessionCache {
     ttl: Duration,
     entries: Arc<Mutex<Entries>>,
+    /// Raised by every `forget_user`: a read that started before it must not be cached after
+    /// it, or a request that read an account just before it was disabled would put it back.
+    forgets: Arc<std::sync::atomic::AtomicU64>,
 }
 
 const MAX_ENTRIES: usize = 10_000;
@@ -25,6 +28,7 @@ impl SessionCache {
         Self {
             ttl,
             entries: Arc::new(Mutex::new(HashMap::new())),
+            forgets: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 
@@ -43,11 +47,20 @@ impl SessionCache {
         (now - *read_at < self.ttl && user.expires_at > now).then(|| user.clone())
     }
 
-    pub fn put(&self, user: &CurrentUser, now: DateTime<Utc>) {
+    /// Taken before reading a session and account from the store; `put` needs it back.
+    pub fn read_started(&self) -> u64 {
+        self.forgets.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Caches what was read, unless a user was forgotten since the read started.
+    pub fn put(&self, user: &CurrentUser, now: DateTime<Utc>, read_started: u64) {
         if self.ttl <= Duration::zero() {
             return;
         }
         let mut entries = self.lock();
+        if self.forgets.load(std::sync::atomic::Ordering::SeqCst) != read_started {
+            return;
+        }
         if entries.len() >= MAX_ENTRIES {
             entries.retain(|_, (_, read_at)| now - *read_at < self.ttl);
         }
@@ -59,6 +72,9 @@ impl SessionCache {
     }
 
     pub fn forget_user(&self, user_id: &str) {
-        self.lock().retain(|_, (user, _)| user.id != user_id);
+        let mut entries = self.lock();
+        self.forgets
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        entries.retain(|_, (user, _)| user.id != user_id);
     }
 }

@@ -135,7 +135,7 @@ pub async fn check_in(
     source: Option<String>,
 ) -> Result<SignupRecord, AppError> {
     let event = visible_event(state, user, id).await?;
-    if !is_lead(user, &event) {
+    if !is_lead(state, user, &event).await? {
         return Err(AppError::Forbidden);
     }
     if user.role != Role::Admin

@@ -82,8 +82,35 @@ fn can_see(user: &CurrentUser, event: &EventItem) -> bool {
     }
 }
 
-fn is_lead(user: &CurrentUser, event: &EventItem) -> bool {
-    user.role == Role::Admin || event.event.leads.contains(&user.id)
+/// Whether `user` runs this event: admins, and the event's leads — a volunteer lead only while
+/// their approval is neither suspended nor rejected (read consistently), so a suspended
+/// volunteer loses the roster and check-in with everything else.
+async fn is_lead(
+    state: &AppState,
+    user: &CurrentUser,
+    event: &EventItem,
+) -> Result<bool, AppError> {
+    if user.role == Role::Admin {
+        return Ok(true);
+    }
+    if !event.event.leads.contains(&user.id) {
+        return Ok(false);
+    }
+    if user.role != Role::Volunteer {
+        return Ok(true);
+    }
+    use shared::pairings::VettingState;
+    let barred = state
+        .store
+        .get_profile(&user.id)
+        .await?
+        .is_some_and(|profile| {
+            matches!(
+                profile.vetting.state,
+                VettingState::Suspended | VettingState::Rejected
+            )
+        });
+    Ok(!barred)
 }
 
 async fn visible_event(

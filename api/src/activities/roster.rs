@@ -17,7 +17,7 @@ pub async fn roster(
     source: Option<String>,
 ) -> Result<Roster, AppError> {
     let event = visible_event(state, user, id).await?;
-    if !is_lead(user, &event) {
+    if !is_lead(state, user, &event).await? {
         return Err(AppError::Forbidden);
     }
     let mut signups = state.store.event_signups(id).await?;

@@ -27,9 +27,15 @@ fn summary(group: &GroupItem, today: chrono::NaiveDate) -> CaseSummary {
     }
 }
 
-/// Admins see every group; a director the groups of their villages; everyone else their own.
-/// Open crises first, then overdue reviews.
-pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<CaseSummary>, AppError> {
+/// Admins see every group; a director the groups of their villages; everyone else their own
+/// (found through the membership index, then each membership confirmed on the base table, so
+/// someone just removed does not still see the group while the index catches up). Open crises
+/// first, then overdue reviews. The children shown are audited.
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    source: Option<String>,
+) -> Result<Vec<CaseSummary>, AppError> {
     let today = crate::registry::today(state);
     let groups: Vec<GroupItem> = match (&user.role, &user.scope) {
         (Role::Admin, _) => state.store.all_groups().await?,
@@ -43,6 +49,9 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<CaseSummar
         _ => {
             let mut groups = Vec::new();
             for child in state.store.groups_of(&user.id).await? {
+                if state.store.get_member(&child, &user.id).await?.is_none() {
+                    continue;
+                }
                 if let Some(group) = state.store.get_group(&child).await? {
                     groups.push(group);
                 }
@@ -58,6 +67,15 @@ pub async fn list(state: &AppState, user: &CurrentUser) -> Result<Vec<CaseSummar
             case.child_name.clone(),
         )
     });
+    let shown: Vec<&str> = groups.iter().map(|group| group.child_id.as_str()).collect();
+    crate::accounts::record_with(
+        state,
+        &user.actor(source),
+        AuditAction::CasesListed,
+        None,
+        Some(shown.join(",")),
+    )
+    .await?;
     Ok(list)
 }
 
@@ -254,6 +272,18 @@ pub async fn add_member(
             ))
         }
     };
+    // A director sees the children of their own villages only; a group must not widen that.
+    if let (Role::Director, Scope::Villages { codes }) = (&person.role, &person.scope) {
+        if !codes.contains(&standing.group.village_code) {
+            return Err(invalid(
+                "username",
+                Text::new(
+                    "该儿童主任不负责此儿童所在的村(社区),不能加入该群组",
+                    "That children's director does not cover this child's village",
+                ),
+            ));
+        }
+    }
     let member = Member {
         user_id: person.id.clone(),
         name: person.display_name.clone(),

@@ -124,15 +124,15 @@ pub async fn vet(
             ));
         }
     }
-    let account = state
-        .store
-        .get_user(user_id)
-        .await?
-        .filter(|account| account.role == Role::Volunteer)
-        .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let mut decided = None;
     for _ in 0..ATTEMPTS {
+        let account = state
+            .store
+            .get_user(user_id)
+            .await?
+            .filter(|account| account.role == Role::Volunteer)
+            .ok_or(AppError::NotFound)?;
         let seen = state.store.vetting_snapshot(user_id).await?;
         let mut profile = seen
             .profile
@@ -165,9 +165,10 @@ pub async fn vet(
             Some(user_target(user_id)),
             Some(next.as_str().into()),
         );
+        let account_writes = account_follows(state, &account, next)?;
         if state
             .store
-            .decide_vetting(&seen, &profile, flag.as_ref(), &entry)
+            .decide_vetting(&seen, &profile, flag.as_ref(), account_writes, &entry)
             .await?
         {
             decided = Some(profile);
@@ -175,7 +176,14 @@ pub async fn vet(
         }
     }
     let profile = decided.ok_or(AppError::Conflict)?;
-    follow_with_account(state, user_id, profile.vetting.state).await?;
+    if matches!(
+        profile.vetting.state,
+        VettingState::Rejected | VettingState::Suspended
+    ) {
+        // The sessions ended with the decision; these are housekeeping.
+        state.sessions.forget_user(user_id);
+        state.store.delete_user_sessions(user_id).await?;
+    }
     Ok(profile)
 }
 
@@ -213,37 +221,27 @@ fn background_check(
     Ok(check)
 }
 
-/// The account follows the vetting: approval lets a waiting volunteer sign in; rejection
-/// disables the account and suspension ends its sessions at once. Written after the decision (the
-/// account's item belongs to `accounts`), and safe to repeat: deciding again redoes it.
-async fn follow_with_account(
+/// The account follows the vetting, in the decision's own transaction: approval lets a waiting
+/// volunteer sign in; rejection disables the account; rejection and suspension end every
+/// session at once (the status move or the generation raised). Each write is conditional on the
+/// account as read, so a change in between sends the decision round again.
+fn account_follows(
     state: &AppState,
-    user_id: &str,
+    account: &crate::store::users::UserRecord,
     vetting: VettingState,
-) -> Result<(), AppError> {
-    match vetting {
-        VettingState::Approved => {
-            state
-                .store
-                .change_status(user_id, &[UserStatus::Pending], UserStatus::Active)
-                .await?;
+) -> Result<Vec<aws_sdk_dynamodb::types::TransactWriteItem>, AppError> {
+    let store = &state.store;
+    let write = match (vetting, account.status) {
+        (VettingState::Approved, UserStatus::Pending) => Some(store.status_change_write(
+            &account.id,
+            &[UserStatus::Pending],
+            UserStatus::Active,
+        )?),
+        (VettingState::Rejected, UserStatus::Pending | UserStatus::Active) => {
+            Some(store.status_change_write(&account.id, &[account.status], UserStatus::Disabled)?)
         }
-        VettingState::Rejected => {
-            state
-                .store
-                .change_status(
-                    user_id,
-                    &[UserStatus::Pending, UserStatus::Active],
-                    UserStatus::Disabled,
-                )
-                .await?;
-            state.store.delete_user_sessions(user_id).await?;
-            state.sessions.forget_user(user_id);
-        }
-        // The account stays (they may still edit their profile), but whatever they had open
-        // — a child's profile, a guardian's phone — goes with their sessions, now.
-        VettingState::Suspended => crate::accounts::end_sessions(state, user_id).await?,
-        VettingState::Pending => {}
-    }
-    Ok(())
+        (VettingState::Suspended, _) => Some(store.end_sessions_write(&account.id)?),
+        _ => None,
+    };
+    Ok(write.into_iter().collect())
 }

@@ -217,6 +217,15 @@ async fn save(
             }
             SaveOutcome::Stale => return Err(AppError::Conflict),
             SaveOutcome::ClaimsMoved => continue,
+            SaveOutcome::CrisisOpen => {
+                return Err(invalid(
+                    "care_level",
+                    Text::new(
+                        "该儿童有未关闭的危机预警,关爱等级须保持为“紧急”,危机关闭后方可调整",
+                        "A crisis is open for this child: the care level stays urgent until it is closed",
+                    ),
+                ))
+            }
         }
     }
     Err(AppError::Store(StoreError::Busy(

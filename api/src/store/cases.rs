@@ -37,6 +37,24 @@ fn case_pk(child: &str) -> String {
     format!("CASE#{child}")
 }
 const GROUP_SK: &str = "GROUP";
+/// Holds only while the child has no open crisis (or no case group): rides in a registry save
+/// that would set a care level below urgent.
+pub(crate) fn no_open_crisis_check(
+    table: &str,
+    child: &str,
+) -> Result<TransactWriteItem, StoreError> {
+    let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+        .table_name(table)
+        .set_key(Some(group_key(child)))
+        .condition_expression(
+            "attribute_not_exists(PK) OR attribute_not_exists(open_crises) OR open_crises = :zero",
+        )
+        .expression_attribute_values(":zero", n(0))
+        .build()
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    Ok(TransactWriteItem::builder().condition_check(check).build())
+}
+
 fn group_key(child: &str) -> Item {
     key(case_pk(child), GROUP_SK)
 }
@@ -133,7 +151,7 @@ fn update(update: Result<Update, impl std::fmt::Display>) -> Result<TransactWrit
 }
 
 fn refused(reasons: &[Option<String>], item: usize) -> bool {
-    reasons.get(item).is_some_and(Option::is_some)
+    super::condition_failed(reasons, item)
 }
 
 fn unexpected(reasons: Vec<Option<String>>) -> StoreError {

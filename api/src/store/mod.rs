@@ -74,6 +74,14 @@ impl StoreError {
     }
 }
 
+/// Whether item `index` of a cancelled transaction failed its own condition. Only that reason
+/// is a business answer about that item; another item's conflict says nothing about it.
+pub(crate) fn condition_failed(reasons: &[Option<String>], index: usize) -> bool {
+    reasons
+        .get(index)
+        .is_some_and(|reason| reason.as_deref() == Some("ConditionalCheckFailed"))
+}
+
 /// Whether a failed write failed because its condition did not hold.
 fn is_condition_failure<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> bool {
     error.code() == Some("ConditionalCheckFailedException")

@@ -83,7 +83,7 @@ fn put(table: &str, item: Item, condition: Option<&str>) -> Result<TransactWrite
 }
 
 fn refused(reasons: &[Option<String>], item: usize) -> bool {
-    reasons.get(item).is_some_and(Option::is_some)
+    super::condition_failed(reasons, item)
 }
 
 /// A refusal the caller has no business answer for: a bug or corrupt data, not a race.
@@ -294,17 +294,18 @@ impl Store {
         })
     }
 
-    /// Stores a vetting decision taken on `seen`: the profile's vetting and maximum (or the
-    /// whole profile, when `seen` had none), `flag` on each open pairing `seen` listed, and the
-    /// audit entry. `Ok(false)` when anything changed since `seen` (nothing written): read again.
+    /// Stores a vetting decision taken on `seen`: the account's writes that follow it (status,
+    /// sessions), the profile's vetting and maximum (or the whole profile, when `seen` had
+    /// none), `flag` on each open pairing `seen` listed, and the audit entry. `Ok(false)` when anything changed since `seen` (nothing written): read again.
     pub async fn decide_vetting(
         &self,
         seen: &VettingSnapshot,
         decided: &VolunteerProfile,
         flag: Option<&Bilingual>,
+        account: Vec<TransactWriteItem>,
         entry: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let mut writes = Vec::new();
+        let mut writes = account;
         match &seen.profile {
             None => writes.push(put(
                 self.table(),

@@ -100,6 +100,7 @@ impl Store {
             .get_item()
             .table_name(self.table())
             .set_key(Some(key(session_pk(token_hash), SESSION_SK)))
+            .consistent_read(true)
             .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;

@@ -6,12 +6,22 @@
 //! tally made after the (slow) Argon2 check. Guards are keyed by the username typed, whether or
 //! not it exists, so an unknown name locks exactly like a known one and answers cannot tell
 //! them apart. A lock per source keeps a stranger from locking the owner out from elsewhere;
-//! the account-wide guard is a slower brake on guessing from many places.
+//! the account-wide guard is a slower brake on guessing from many places, and does not apply
+//! to a source that has signed in to the account before (so a stranger with many addresses
+//! cannot keep the owner out from their usual one). IPv6 sources count per /64, since one
+//! subscriber holds the whole prefix.
+//!
+//! A reserved slot is given back on every answer that is not a wrong password; one a request
+//! never resolved (a process stopped mid-check) stops counting once the guard has been quiet for
+//! the lock period. Every write carries the request's id, so a retry after a lost answer does
+//! not count twice.
 
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use sha2::{Digest, Sha256};
 
-use super::item::{key, n};
+use serde::Deserialize;
+
+use super::item::{key, n, s};
 use super::retry::SendRetrying as _;
 use super::schema::TTL_ATTRIBUTE;
 use super::{is_condition_failure, Store, StoreError};
@@ -25,6 +35,16 @@ pub struct GuardLimits {
     pub lock_seconds: i64,
 }
 
+#[derive(Debug, Deserialize)]
+struct GuardItem {
+    #[serde(default)]
+    attempts: i64,
+    #[serde(default)]
+    locked_until: Option<i64>,
+    #[serde(default)]
+    last_at: Option<i64>,
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reservation {
     /// A password may be evaluated.
@@ -35,6 +55,8 @@ pub enum Reservation {
 
 /// Guard items live a day after their last use (TTL), or until the lock they carry ends.
 const GUARD_LIFETIME_SECONDS: i64 = 24 * 3600;
+/// How long a source that signed in stays exempt from the account-wide brake.
+const KNOWN_SOURCE_SECONDS: i64 = 90 * 24 * 3600;
 const ACCOUNT_WIDE: &str = "ACCOUNT";
 
 fn guard_pk(username: &str) -> String {
@@ -45,8 +67,27 @@ fn guard_pk(username: &str) -> String {
     )
 }
 
+/// The address as guards count it: IPv4 as it is, IPv6 by its /64 prefix.
+fn source_key(source: Option<&str>) -> String {
+    match source.map(|source| source.parse::<std::net::IpAddr>()) {
+        Some(Ok(std::net::IpAddr::V6(address))) => {
+            let segments = address.segments();
+            format!(
+                "{:x}:{:x}:{:x}:{:x}::/64",
+                segments[0], segments[1], segments[2], segments[3]
+            )
+        }
+        Some(Ok(address)) => address.to_string(),
+        Some(Err(_)) | None => "unknown".to_string(),
+    }
+}
+
 fn source_sk(source: Option<&str>) -> String {
-    format!("SOURCE#{}", source.unwrap_or("unknown"))
+    format!("SOURCE#{}", source_key(source))
+}
+
+fn known_sk(source: Option<&str>) -> String {
+    format!("KNOWN#{}", source_key(source))
 }
 
 fn build<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, StoreError> {
@@ -66,7 +107,7 @@ impl Store {
                 .table_name(self.table())
                 .set_key(Some(key(pk, sk)))
                 .update_expression(
-                    "SET attempts = if_not_exists(attempts, :zero) + :one, #ttl = :ttl",
+                    "SET attempts = if_not_exists(attempts, :zero) + :one, last_at = :now, #ttl = :ttl",
                 )
                 .condition_expression(
                     "(attribute_not_exists(locked_until) OR locked_until <= :now) AND \
@@ -83,7 +124,8 @@ impl Store {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
-    /// Reserves one evaluation for `username` from `source`, on both guards at once.
+    /// Reserves one evaluation for `username` from `source`: on the source's guard, and on the
+    /// account-wide guard unless this source has signed in to the account before.
     pub async fn reserve_sign_in(
         &self,
         username: &str,
@@ -92,14 +134,71 @@ impl Store {
         now: i64,
     ) -> Result<Reservation, StoreError> {
         let pk = guard_pk(username);
-        let writes = vec![
-            self.reserve_update(&pk, &source_sk(source), limits.per_source, now)?,
-            self.reserve_update(&pk, ACCOUNT_WIDE, limits.per_account, now)?,
-        ];
-        Ok(match self.transact(writes).await? {
-            Ok(()) => Reservation::Granted,
-            Err(_) => Reservation::Locked,
-        })
+        let known = self
+            .get_as::<serde_json::Value>(key(&pk, known_sk(source)))
+            .await?
+            .is_some();
+        let mut guards = vec![(source_sk(source), limits.per_source)];
+        if !known {
+            guards.push((ACCOUNT_WIDE.to_string(), limits.per_account));
+        }
+        for attempt in 0..2 {
+            let writes = guards
+                .iter()
+                .map(|(sk, max)| self.reserve_update(&pk, sk, *max, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            if self.transact(writes).await?.is_ok() {
+                return Ok(Reservation::Granted);
+            }
+            if attempt == 0 && !self.forget_stale_slots(&pk, &guards, limits, now).await? {
+                break;
+            }
+        }
+        Ok(Reservation::Locked)
+    }
+
+    /// A guard that is full but not locked, and quiet for a lock period, holds slots of
+    /// requests that never finished: it starts afresh. True when one was cleared.
+    async fn forget_stale_slots(
+        &self,
+        pk: &str,
+        guards: &[(String, u32)],
+        limits: GuardLimits,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut cleared = false;
+        for (sk, max) in guards {
+            let Some(guard) = self.get_as::<GuardItem>(key(pk, sk)).await? else {
+                continue;
+            };
+            let locked = guard.locked_until.is_some_and(|until| until > now);
+            let quiet = guard
+                .last_at
+                .is_none_or(|last| last <= now - limits.lock_seconds);
+            if locked || guard.attempts < i64::from(*max) || !quiet {
+                continue;
+            }
+            let reset = self
+                .client
+                .update_item()
+                .table_name(self.table())
+                .set_key(Some(key(pk, sk)))
+                .update_expression("SET attempts = :zero")
+                .condition_expression(
+                    "attempts = :seen AND (attribute_not_exists(last_at) OR last_at = :last)",
+                )
+                .expression_attribute_values(":zero", n(0))
+                .expression_attribute_values(":seen", n(guard.attempts))
+                .expression_attribute_values(":last", n(guard.last_at.unwrap_or_default()))
+                .send_retrying()
+                .await;
+            match reset {
+                Ok(_) => cleared = true,
+                Err(error) if is_condition_failure(&error) => {}
+                Err(error) => return Err(StoreError::from_sdk(error)),
+            }
+        }
+        Ok(cleared)
     }
 
     /// Locks a guard whose reserved attempts reached its limit; true when this call locked it.
@@ -110,6 +209,7 @@ impl Store {
         max: u32,
         limits: GuardLimits,
         now: i64,
+        request: &str,
     ) -> Result<bool, StoreError> {
         let until = now + limits.lock_seconds;
         let result = self
@@ -117,10 +217,15 @@ impl Store {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(pk, sk)))
-            .update_expression("SET locked_until = :until, attempts = :zero, #ttl = :ttl")
-            .condition_expression(
-                "attempts >= :max AND (attribute_not_exists(locked_until) OR locked_until <= :now)",
+            .update_expression(
+                "SET locked_until = :until, attempts = :zero, locked_by = :request, #ttl = :ttl",
             )
+            // Or it is this request's own lock, sent again after a lost answer.
+            .condition_expression(
+                "(attempts >= :max AND (attribute_not_exists(locked_until) OR locked_until <= :now)) \
+                 OR locked_by = :request",
+            )
+            .expression_attribute_values(":request", s(request))
             .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
             .expression_attribute_values(":until", n(until))
             .expression_attribute_values(":zero", n(0))
@@ -144,23 +249,34 @@ impl Store {
         source: Option<&str>,
         limits: GuardLimits,
         now: i64,
+        request: &str,
     ) -> Result<bool, StoreError> {
         let pk = guard_pk(username);
-        let source_locked = self
-            .lock_if_spent(&pk, &source_sk(source), limits.per_source, limits, now)
-            .await?;
-        let account_locked = self
-            .lock_if_spent(&pk, ACCOUNT_WIDE, limits.per_account, limits, now)
-            .await?;
-        Ok(source_locked || account_locked)
+        let (source_locked, account_locked) = futures::future::join(
+            self.lock_if_spent(
+                &pk,
+                &source_sk(source),
+                limits.per_source,
+                limits,
+                now,
+                request,
+            ),
+            self.lock_if_spent(&pk, ACCOUNT_WIDE, limits.per_account, limits, now, request),
+        )
+        .await;
+        Ok(source_locked? || account_locked?)
     }
 
-    /// After a right password: this source starts afresh; the account-wide guard gives back
-    /// the slot this attempt reserved (failures from elsewhere stay counted).
+    /// After a right password: this source starts afresh, the account-wide guard gets back the
+    /// slot this attempt reserved (failures from elsewhere stay counted), and — when the person
+    /// actually signed in (`remember`) — the source is exempt from the account-wide brake.
     pub async fn sign_in_succeeded(
         &self,
         username: &str,
         source: Option<&str>,
+        now: i64,
+        request: &str,
+        remember: bool,
     ) -> Result<(), StoreError> {
         let pk = guard_pk(username);
         self.client
@@ -175,25 +291,42 @@ impl Store {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(&pk, ACCOUNT_WIDE)))
-            .update_expression("SET attempts = attempts - :one")
-            .condition_expression("attempts > :zero")
+            .update_expression("SET attempts = attempts - :one, released_by = :request")
+            .condition_expression(
+                "attempts > :zero AND (attribute_not_exists(released_by) OR released_by <> :request)",
+            )
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":request", s(request))
             .send_retrying()
             .await;
         match given_back {
-            Ok(_) => Ok(()),
-            Err(error) if is_condition_failure(&error) => Ok(()),
-            Err(error) => Err(StoreError::from_sdk(error)),
+            Ok(_) => {}
+            Err(error) if is_condition_failure(&error) => {}
+            Err(error) => return Err(StoreError::from_sdk(error)),
         }
+        if remember {
+            let mut item = key(&pk, known_sk(source));
+            item.insert(TTL_ATTRIBUTE.into(), n(now + KNOWN_SOURCE_SECONDS));
+            self.client
+                .put_item()
+                .table_name(self.table())
+                .set_item(Some(item))
+                .send_retrying()
+                .await
+                .map_err(StoreError::from_sdk)?;
+        }
+        Ok(())
     }
 
     /// Removes every guard of a username (the operator's recovery command).
     pub async fn clear_sign_in_guards(&self, username: &str) -> Result<usize, StoreError> {
         let pk = guard_pk(username);
         let sources = self.query_prefix(&pk, "SOURCE#", false, None).await?;
+        let known = self.query_prefix(&pk, "KNOWN#", false, None).await?;
         let mut keys: Vec<String> = sources
             .iter()
+            .chain(&known)
             .filter_map(|guard| guard.get("SK")?.as_s().ok().cloned())
             .collect();
         keys.push(ACCOUNT_WIDE.to_string());
@@ -219,5 +352,15 @@ mod tests {
         assert_eq!(guard_pk(" Admin "), guard_pk("admin"));
         assert!(!guard_pk("zhang.wei").contains("zhang"));
         assert_eq!(source_sk(None), "SOURCE#unknown");
+        assert_eq!(source_sk(Some("203.0.113.9")), "SOURCE#203.0.113.9");
+        assert_eq!(
+            source_sk(Some("2001:db8:1:2:aaaa::1")),
+            source_sk(Some("2001:db8:1:2:bbbb::9")),
+            "one /64 is one source"
+        );
+        assert_ne!(
+            source_sk(Some("2001:db8:1:2::1")),
+            source_sk(Some("2001:db8:1:3::1"))
+        );
     }
 }

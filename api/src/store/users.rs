@@ -206,7 +206,7 @@ impl Store {
         }
         match self.transact(writes).await? {
             Ok(()) => Ok(()),
-            Err(reasons) if reasons.first().is_some_and(Option::is_some) => {
+            Err(reasons) if super::condition_failed(&reasons, 0) => {
                 Err(CreateUserError::UsernameTaken)
             }
             Err(reasons) => Err(StoreError::Refused {
@@ -225,7 +225,7 @@ impl Store {
         writes.extend(self.new_user_writes(admin, None)?);
         match self.transact(writes).await? {
             Ok(()) => Ok(true),
-            Err(reasons) if reasons.first().is_some_and(Option::is_some) => Ok(false),
+            Err(reasons) if super::condition_failed(&reasons, 0) => Ok(false),
             Err(reasons) => Err(StoreError::Refused {
                 code: "TransactionCanceled".into(),
                 message: format!("{reasons:?}"),
@@ -368,6 +368,36 @@ impl Store {
         let update = self.status_update(id, from, to)?;
         let writes = vec![TransactWriteItem::builder().update(update).build()];
         Ok(self.transact(writes).await?.is_ok())
+    }
+
+    /// The conditional status move as one write of another capability's transaction (a
+    /// volunteer's vetting decision moves the account with it).
+    pub(crate) fn status_change_write(
+        &self,
+        id: &str,
+        from: &[UserStatus],
+        to: UserStatus,
+    ) -> Result<TransactWriteItem, StoreError> {
+        Ok(TransactWriteItem::builder()
+            .update(self.status_update(id, from, to)?)
+            .build())
+    }
+
+    /// Raises the session generation as one write of another capability's transaction: every
+    /// session of the user ends when that transaction commits.
+    pub(crate) fn end_sessions_write(&self, id: &str) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(user_pk(id), USER_SK)))
+            .update_expression(
+                "SET session_generation = if_not_exists(session_generation, :zero) + :one",
+            )
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":one", n(1))
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        Ok(TransactWriteItem::builder().update(update).build())
     }
 
     /// `change_status` with its audit entry in the same transaction.

@@ -18,8 +18,9 @@ use crate::AppState;
 pub(super) async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientSource(source): ClientSource,
 ) -> HttpResult<Json<Vec<CaseSummary>>> {
-    Ok(Json(cases::list(&state, &user).await?))
+    Ok(Json(cases::list(&state, &user, source).await?))
 }
 
 pub(super) async fn candidates(

@@ -170,6 +170,8 @@ pub enum SaveOutcome {
     /// A claim changed since it was read: read again and retry (another save of the same
     /// child may be running).
     ClaimsMoved,
+    /// The child has an open crisis and the save would set a care level below urgent.
+    CrisisOpen,
 }
 
 impl Store {
@@ -259,6 +261,16 @@ impl Store {
             writes.push(self.claim_write(claim, Membership::Leave(me()), seen)?);
         }
         let claim_writes = 1..writes.len();
+        // An open crisis holds the care level at urgent (the case group's count decides).
+        let crisis_check = (save.expected_version.is_some()
+            && save.child.child.care_level != shared::children::CareLevel::Urgent)
+            .then_some(writes.len());
+        if crisis_check.is_some() {
+            writes.push(crate::store::cases::no_open_crisis_check(
+                self.table(),
+                &save.child.id,
+            )?);
+        }
         for entry in save.entries {
             writes.push(self.audit_write(entry)?);
         }
@@ -272,6 +284,8 @@ impl Store {
                 };
                 if failed(0) && save.expected_version.is_some() {
                     Ok(SaveOutcome::Stale)
+                } else if crisis_check.is_some_and(failed) {
+                    Ok(SaveOutcome::CrisisOpen)
                 } else if claim_writes.clone().any(failed) {
                     Ok(SaveOutcome::ClaimsMoved)
                 } else {

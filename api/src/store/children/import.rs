@@ -215,7 +215,7 @@ impl Store {
         writes.extend(self.removal_writes(&part.children, &part.claims)?);
         match self.transact_audited(writes, entry).await? {
             Ok(()) => Ok(true),
-            Err(reasons) if reasons.first().is_some_and(Option::is_some) => Ok(false),
+            Err(reasons) if crate::store::condition_failed(&reasons, 0) => Ok(false),
             Err(reasons) => Err(unexpected_refusal(reasons)),
         }
     }

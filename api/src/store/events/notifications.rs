@@ -23,13 +23,26 @@ fn notification_item(user_id: &str, notification: &Notification) -> Result<Item,
 }
 
 impl Store {
+    /// Leaves one notification. Its id is fixed before the first attempt, so a retry that finds
+    /// it already stored (the first attempt landed, its answer was lost) has done its job.
     pub async fn notify(
         &self,
         user_id: &str,
         notification: &Notification,
     ) -> Result<(), StoreError> {
-        self.put_new(notification_item(user_id, notification)?)
-            .await
+        let result = self
+            .client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(notification_item(user_id, notification)?))
+            .condition_expression("attribute_not_exists(PK)")
+            .send_retrying()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if super::super::is_condition_failure(&error) => Ok(()),
+            Err(error) => Err(StoreError::from_sdk(error)),
+        }
     }
 
     pub(super) fn tell_write(&self, tell: &Tell) -> Result<TransactWriteItem, StoreError> {

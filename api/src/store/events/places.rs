@@ -110,16 +110,23 @@ impl Store {
         put_write(put)
     }
 
-    /// The volunteer's approval is not suspended. The profile belongs to the pairings
-    /// capability (`store::pairings`); this only reads its `f_vetting`.
+    /// The volunteer's approval is neither suspended nor rejected (a rejection disables the
+    /// account right after; this holds even if that step has not landed yet). The profile
+    /// belongs to the pairings capability (`store::pairings`); this only reads its `f_vetting`.
     fn not_suspended(&self, user_id: &str) -> Result<TransactWriteItem, StoreError> {
         let check = ConditionCheck::builder()
             .table_name(self.table())
             .set_key(Some(key(format!("USER#{user_id}"), "VOLUNTEER")))
-            .condition_expression("attribute_not_exists(f_vetting) OR f_vetting <> :suspended")
+            .condition_expression(
+                "attribute_not_exists(f_vetting) OR (f_vetting <> :suspended AND f_vetting <> :rejected)",
+            )
             .expression_attribute_values(
                 ":suspended",
                 s(shared::pairings::VettingState::Suspended.as_str()),
+            )
+            .expression_attribute_values(
+                ":rejected",
+                s(shared::pairings::VettingState::Rejected.as_str()),
             )
             .build();
         Ok(TransactWriteItem::builder()
