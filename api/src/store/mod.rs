@@ -211,7 +211,31 @@ impl Store {
         output.item.map(item::from_item).transpose()
     }
 
-    /// Items of one partition whose sort key starts with `prefix`, all pages (or `limit`).
+    /// Every item a query finds, all pages: the one place pages are followed, so no list stops
+    /// silently at DynamoDB's 1 MB page.
+    pub(crate) async fn every_page(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<item::Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = query
+                .clone()
+                .set_exclusive_start_key(start.take())
+                .send_retrying()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            items.extend(output.items.unwrap_or_default());
+            match output.last_evaluated_key {
+                Some(next) => start = Some(next),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// Items of one partition whose sort key starts with `prefix`, all pages (or the first
+    /// `limit`), read consistently.
     pub(crate) async fn query_prefix(
         &self,
         pk: &str,
@@ -219,29 +243,51 @@ impl Store {
         newest_first: bool,
         limit: Option<i32>,
     ) -> Result<Vec<item::Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
-                .expression_attribute_values(":pk", item::s(pk))
-                .expression_attribute_values(":prefix", item::s(prefix))
-                .scan_index_forward(!newest_first)
-                .consistent_read(true)
-                .set_limit(limit)
-                .set_exclusive_start_key(start.take())
+        let query = self
+            .client
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(":pk", item::s(pk))
+            .expression_attribute_values(":prefix", item::s(prefix))
+            .scan_index_forward(!newest_first)
+            .consistent_read(true);
+        match limit {
+            None => self.every_page(query).await,
+            Some(limit) => Ok(query
+                .limit(limit)
                 .send_retrying()
                 .await
-                .map_err(StoreError::from_sdk)?;
-            items.extend(output.items.unwrap_or_default());
-            match (output.last_evaluated_key, limit) {
-                (Some(next), None) => start = Some(next),
-                _ => return Ok(items),
-            }
+                .map_err(StoreError::from_sdk)?
+                .items
+                .unwrap_or_default()),
         }
+    }
+
+    /// Every item of one index partition (optionally from a sort key on), in order. Indexes
+    /// lag on DynamoDB: lists only, never a rule.
+    pub(crate) async fn query_all(
+        &self,
+        index: &str,
+        pk_name: &str,
+        partition: &str,
+        from: Option<(&str, String)>,
+    ) -> Result<Vec<item::Item>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name(index)
+            .expression_attribute_names("#pk", pk_name)
+            .expression_attribute_values(":pk", item::s(partition));
+        let query = match from {
+            Some((sk_name, value)) => query
+                .key_condition_expression("#pk = :pk AND #sk >= :from")
+                .expression_attribute_names("#sk", sk_name)
+                .expression_attribute_values(":from", item::s(value)),
+            None => query.key_condition_expression("#pk = :pk"),
+        };
+        self.every_page(query).await
     }
 
     /// Puts an item that must not exist yet (ids are fresh ULIDs, so a clash is a bug, not a race).

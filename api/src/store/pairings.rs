@@ -516,29 +516,19 @@ impl Store {
 
     /// Pairings in one state, every page (the admin board; decide nothing from it).
     pub async fn pairings_in(&self, state: PairingState) -> Result<Vec<Pairing>, StoreError> {
-        let mut pairings = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .index_name(GSI1)
-                .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :state)")
-                .expression_attribute_values(":pk", s(format!("PAIRINGS#{DISTRICT}")))
-                .expression_attribute_values(":state", s(format!("{}#", state.as_str())))
-                .set_exclusive_start_key(start.take())
-                .send_retrying()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            for item in output.items.unwrap_or_default() {
-                pairings.push(from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(pairings),
-            }
-        }
+        let board = self
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name(GSI1)
+            .key_condition_expression("GSI1PK = :pk AND begins_with(GSI1SK, :state)")
+            .expression_attribute_values(":pk", s(format!("PAIRINGS#{DISTRICT}")))
+            .expression_attribute_values(":state", s(format!("{}#", state.as_str())));
+        self.every_page(board)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// A child's pairing history, every page.

@@ -119,39 +119,30 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes every session item of a user (housekeeping: the generation on the user item is
+    /// what ends them; this index may lag, which is why it decides nothing).
     pub async fn delete_user_sessions(&self, user_id: &str) -> Result<(), StoreError> {
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .index_name(GSI1)
-                .key_condition_expression("GSI1PK = :pk")
-                .expression_attribute_values(":pk", s(user_sessions_partition(user_id)))
-                .projection_expression("PK, SK")
-                .set_exclusive_start_key(start)
-                .limit(25)
-                .send_retrying()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            let deletes: Vec<WriteRequest> = output
-                .items
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|item| {
-                    let delete = DeleteRequest::builder().set_key(Some(item)).build().ok()?;
-                    Some(WriteRequest::builder().delete_request(delete).build())
-                })
-                .collect();
-            // DynamoDB may leave some unprocessed: `write_batch` sends those again.
-            for chunk in deletes.chunks(25) {
-                self.write_batch(chunk.to_vec()).await?;
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(());
-            }
+        let sessions = self
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name(GSI1)
+            .key_condition_expression("GSI1PK = :pk")
+            .expression_attribute_values(":pk", s(user_sessions_partition(user_id)))
+            .projection_expression("PK, SK");
+        let deletes: Vec<WriteRequest> = self
+            .every_page(sessions)
+            .await?
+            .into_iter()
+            .filter_map(|item| {
+                let delete = DeleteRequest::builder().set_key(Some(item)).build().ok()?;
+                Some(WriteRequest::builder().delete_request(delete).build())
+            })
+            .collect();
+        // DynamoDB may leave some unprocessed: `write_batch` sends those again.
+        for chunk in deletes.chunks(25) {
+            self.write_batch(chunk.to_vec()).await?;
         }
+        Ok(())
     }
 }

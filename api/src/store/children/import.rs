@@ -20,7 +20,6 @@ use shared::api::AuditEntry;
 use super::claims::Membership;
 use super::{built, child_pk, claim_keys, unexpected_refusal, ChildItem, CHILD_SK};
 use crate::store::item::{from_item, key, n, s, to_item, Item};
-use crate::store::retry::SendRetrying as _;
 use crate::store::schema::TTL_ATTRIBUTE;
 use crate::store::{Store, StoreError};
 
@@ -226,30 +225,20 @@ impl Store {
         &self,
         before: DateTime<Utc>,
     ) -> Result<Vec<ImportJob>, StoreError> {
+        let journal = self
+            .client
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", s(IMPORTS_PK))
+            .consistent_read(true);
         let mut jobs = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", s(IMPORTS_PK))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send_retrying()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            for item in output.items.unwrap_or_default() {
-                let job: ImportJob = from_item(item)?;
-                if job.started_at < before {
-                    jobs.push(job);
-                }
-            }
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(jobs),
+        for item in self.every_page(journal).await? {
+            let job: ImportJob = from_item(item)?;
+            if job.started_at < before {
+                jobs.push(job);
             }
         }
+        Ok(jobs)
     }
 }

@@ -215,32 +215,20 @@ impl Store {
             (review_partition(true), None),
             (review_partition(false), today.succ_opt()),
         ] {
-            let mut start = None;
-            loop {
-                let mut request = self
-                    .client
-                    .query()
-                    .table_name(self.table())
-                    .index_name(GSI4)
-                    .expression_attribute_values(":pk", s(partition.clone()))
-                    .set_exclusive_start_key(start.take());
-                request = match until {
-                    Some(day) => request
-                        .key_condition_expression("GSI4PK = :pk AND GSI4SK < :until")
-                        .expression_attribute_values(":until", s(day.to_string())),
-                    None => request.key_condition_expression("GSI4PK = :pk"),
-                };
-                let output = request
-                    .send_retrying()
-                    .await
-                    .map_err(StoreError::from_sdk)?;
-                for item in output.items.unwrap_or_default() {
-                    children.push(from_item::<ChildItem>(item)?);
-                }
-                match output.last_evaluated_key {
-                    Some(next) => start = Some(next),
-                    None => break,
-                }
+            let request = self
+                .client
+                .query()
+                .table_name(self.table())
+                .index_name(GSI4)
+                .expression_attribute_values(":pk", s(partition.clone()));
+            let request = match until {
+                Some(day) => request
+                    .key_condition_expression("GSI4PK = :pk AND GSI4SK < :until")
+                    .expression_attribute_values(":until", s(day.to_string())),
+                None => request.key_condition_expression("GSI4PK = :pk"),
+            };
+            for item in self.every_page(request).await? {
+                children.push(from_item::<ChildItem>(item)?);
             }
         }
         Ok(children)

@@ -7,7 +7,6 @@ use shared::events::{Attendance, Organisation, SignupStatus};
 
 use super::{signup_key, update_write, Place};
 use crate::store::item::{key, n, s};
-use crate::store::retry::SendRetrying as _;
 use crate::store::{Store, StoreError};
 
 /// Minutes to add to an organisation's month (negative to take some back).
@@ -111,29 +110,22 @@ impl Store {
         &self,
         year: i32,
     ) -> Result<Vec<(Organisation, i64)>, StoreError> {
-        let mut totals = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("PK = :pk")
-                .expression_attribute_values(":pk", s(format!("HOURS#{year:04}")))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send_retrying()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            totals.extend(output.items.unwrap_or_default().iter().filter_map(|item| {
+        let hours = self
+            .client
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", s(format!("HOURS#{year:04}")))
+            .consistent_read(true);
+        Ok(self
+            .every_page(hours)
+            .await?
+            .iter()
+            .filter_map(|item| {
                 let organisation = Organisation::parse(item.get("organisation")?.as_s().ok()?)?;
                 let minutes = item.get("minutes")?.as_n().ok()?.parse().ok()?;
                 Some((organisation, minutes))
-            }));
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(totals),
-            }
-        }
+            })
+            .collect())
     }
 }

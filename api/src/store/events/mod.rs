@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use shared::api::AuditEntry;
 use shared::events::{EventInput, PlaceKind};
 
-use super::item::{key, s, Item};
+use super::item::{key, Item};
 use super::retry::SendRetrying as _;
 use super::{Store, StoreError};
 
@@ -217,44 +217,6 @@ impl Store {
                 code: "TransactionCanceledException".into(),
                 message: format!("{reasons:?}"),
             })
-        }
-    }
-
-    /// Every item of one index partition (optionally from a sort key on), in order.
-    pub(crate) async fn query_all(
-        &self,
-        index: &str,
-        pk_name: &str,
-        partition: &str,
-        from: Option<(&str, String)>,
-    ) -> Result<Vec<Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let mut request = self
-                .client
-                .query()
-                .table_name(self.table())
-                .index_name(index)
-                .expression_attribute_names("#pk", pk_name)
-                .expression_attribute_values(":pk", s(partition))
-                .set_exclusive_start_key(start.take());
-            request = match &from {
-                Some((sk_name, value)) => request
-                    .key_condition_expression("#pk = :pk AND #sk >= :from")
-                    .expression_attribute_names("#sk", *sk_name)
-                    .expression_attribute_values(":from", s(value.clone())),
-                None => request.key_condition_expression("#pk = :pk"),
-            };
-            let output = request
-                .send_retrying()
-                .await
-                .map_err(StoreError::from_sdk)?;
-            items.extend(output.items.unwrap_or_default());
-            match output.last_evaluated_key {
-                Some(next) => start = Some(next),
-                None => return Ok(items),
-            }
         }
     }
 }
