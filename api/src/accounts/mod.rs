@@ -269,15 +269,19 @@ pub async fn logout(
     user: &CurrentUser,
     source: Option<String>,
 ) -> Result<(), AppError> {
-    state.store.delete_session(&user.token_hash).await?;
-    state.sessions.forget(&user.token_hash);
-    record(
+    let signed_out = audit_entry(
         state,
         &user.actor(source),
         AuditAction::Logout,
         Some(user_target(&user.id)),
-    )
-    .await
+        None,
+    );
+    state
+        .store
+        .delete_session_audited(&user.token_hash, &signed_out)
+        .await?;
+    state.sessions.forget(&user.token_hash);
+    Ok(())
 }
 
 pub async fn change_password(

@@ -108,14 +108,21 @@ impl Store {
         Ok(session.filter(|session| session.expires_epoch > now_epoch))
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
+    /// Ends one session and records the sign-out, together.
+    pub async fn delete_session_audited(
+        &self,
+        token_hash: &str,
+        audit: &shared::api::AuditEntry,
+    ) -> Result<(), StoreError> {
+        let delete = aws_sdk_dynamodb::types::Delete::builder()
             .table_name(self.table())
             .set_key(Some(key(session_pk(token_hash), SESSION_SK)))
-            .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
+            .build()
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let writes = vec![TransactWriteItem::builder().delete(delete).build()];
+        // Unconditional delete: the only refusal left would be the entry's own id, which a
+        // retry cannot clash with (the transaction's token makes it idempotent).
+        let _ = self.transact_audited(writes, audit).await?;
         Ok(())
     }
 
