@@ -195,6 +195,7 @@ async fn sign_in(
             source.as_deref(),
             now.timestamp(),
             &attempt,
+            &reservation,
             refusal.is_none(),
         )
         .await?;

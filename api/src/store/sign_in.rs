@@ -47,8 +47,9 @@ struct GuardItem {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reservation {
-    /// A password may be evaluated.
-    Granted,
+    /// A password may be evaluated; `account_wide` when the account-wide guard counted it too
+    /// (a known source's attempts are not).
+    Granted { account_wide: bool },
     /// This source, or the account as a whole, is locked.
     Locked,
 }
@@ -148,7 +149,9 @@ impl Store {
                 .map(|(sk, max)| self.reserve_update(&pk, sk, *max, now))
                 .collect::<Result<Vec<_>, _>>()?;
             if self.transact(writes).await?.is_ok() {
-                return Ok(Reservation::Granted);
+                return Ok(Reservation::Granted {
+                    account_wide: !known,
+                });
             }
             if attempt == 0 && !self.forget_stale_slots(&pk, &guards, limits, now).await? {
                 break;
@@ -268,14 +271,16 @@ impl Store {
     }
 
     /// After a right password: this source starts afresh, the account-wide guard gets back the
-    /// slot this attempt reserved (failures from elsewhere stay counted), and — when the person
-    /// actually signed in (`remember`) — the source is exempt from the account-wide brake.
+    /// slot this attempt reserved there, if it did (failures from elsewhere stay counted), and —
+    /// when the person actually signed in (`remember`) — the source is exempt from the
+    /// account-wide brake.
     pub async fn sign_in_succeeded(
         &self,
         username: &str,
         source: Option<&str>,
         now: i64,
         request: &str,
+        reservation: &Reservation,
         remember: bool,
     ) -> Result<(), StoreError> {
         let pk = guard_pk(username);
@@ -286,6 +291,9 @@ impl Store {
             .send_retrying()
             .await
             .map_err(StoreError::from_sdk)?;
+        if !matches!(reservation, Reservation::Granted { account_wide: true }) {
+            return self.remember_source(&pk, source, now, remember).await;
+        }
         let given_back = self
             .client
             .update_item()
@@ -305,8 +313,18 @@ impl Store {
             Err(error) if is_condition_failure(&error) => {}
             Err(error) => return Err(StoreError::from_sdk(error)),
         }
+        self.remember_source(&pk, source, now, remember).await
+    }
+
+    async fn remember_source(
+        &self,
+        pk: &str,
+        source: Option<&str>,
+        now: i64,
+        remember: bool,
+    ) -> Result<(), StoreError> {
         if remember {
-            let mut item = key(&pk, known_sk(source));
+            let mut item = key(pk, known_sk(source));
             item.insert(TTL_ATTRIBUTE.into(), n(now + KNOWN_SOURCE_SECONDS));
             self.client
                 .put_item()
