@@ -158,3 +158,25 @@ async fn a_store_busy_past_the_budget_answers_503_with_retry_after_and_changes_n
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn an_item_over_400_kb_is_refused_as_too_large_not_as_a_server_fault() {
+    let app = TestApp::spawn().await;
+    let entry = shared::api::AuditEntry {
+        id: ulid::Ulid::new().to_string(),
+        at: chrono::Utc::now(),
+        action: shared::api::AuditAction::AuditRead,
+        actor_id: None,
+        actor_name: None,
+        target: None,
+        source: None,
+        detail: Some("x".repeat(410 * 1024)),
+    };
+    let refused = app.server.state.store.append_audit(&entry).await;
+    assert!(
+        matches!(refused, Err(api::store::StoreError::TooLarge)),
+        "{refused:?}"
+    );
+    let error = api::AppError::Store(api::store::StoreError::TooLarge);
+    assert_eq!(error.code(), shared::ErrorCode::BodyTooLarge, "answered 413");
+}
