@@ -178,5 +178,9 @@ async fn an_item_over_400_kb_is_refused_as_too_large_not_as_a_server_fault() {
         "{refused:?}"
     );
     let error = api::AppError::Store(api::store::StoreError::TooLarge);
-    assert_eq!(error.code(), shared::ErrorCode::BodyTooLarge, "answered 413");
+    assert_eq!(
+        error.code(),
+        shared::ErrorCode::BodyTooLarge,
+        "answered 413"
+    );
 }

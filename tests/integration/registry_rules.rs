@@ -629,3 +629,30 @@ async fn an_import_failing_under_heavy_faults_leaves_all_or_nothing() {
         app.fault_summary()
     );
 }
+
+#[tokio::test]
+async fn a_sheet_claiming_a_far_corner_is_refused_without_building_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write_string(0, 0, "姓名").unwrap();
+    // XFD1048576: a few hundred bytes that would ask for 17 billion cells.
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let file = workbook.save_to_buffer().unwrap();
+    assert!(file.len() < 20_000, "a small file: {} bytes", file.len());
+    let answer = admin
+        .post_raw(
+            "/api/children/import",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            file,
+        )
+        .await;
+    let status = answer.status();
+    let error = body(answer).await;
+    assert!(status.is_client_error(), "{status}: {error}");
+    assert!(error.to_string().contains("10,000"), "{error}");
+    assert_eq!(registered(&admin).await, 0, "nothing written");
+    // The server is still there.
+    assert_eq!(admin.get("/api/health").await.status(), StatusCode::OK);
+}

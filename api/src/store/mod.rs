@@ -290,17 +290,22 @@ impl Store {
         self.every_page(query).await
     }
 
-    /// Puts an item that must not exist yet (ids are fresh ULIDs, so a clash is a bug, not a race).
+    /// Puts an item under a fresh id (a new ULID), so it cannot exist yet — unless an earlier
+    /// attempt of this very call landed and its answer was lost: finding it is success.
     pub(crate) async fn put_new(&self, item: item::Item) -> Result<(), StoreError> {
-        self.client
+        let result = self
+            .client
             .put_item()
             .table_name(self.table())
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(PK)")
             .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(error) if is_condition_failure(&error) => Ok(()),
+            Err(error) => Err(StoreError::from_sdk(error)),
+        }
     }
 
     /// A cheap round trip that proves the table answers.

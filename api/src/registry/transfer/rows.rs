@@ -32,6 +32,9 @@ fn file_error(zh: &str, en: &str) -> AppError {
     }])
 }
 
+/// Columns a sheet may use: the template has 29; a few spare for notes people add.
+const MAX_COLUMNS: usize = 64;
+
 fn read_rows(format: FileFormat, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     match format {
         FileFormat::Csv => {
@@ -52,29 +55,52 @@ fn read_rows(format: FileFormat, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppEr
         FileFormat::Xlsx => {
             use calamine::{Data, Reader, Xlsx};
             let unreadable = || file_error("无法读取该 XLSX 文件", "The XLSX file cannot be read");
+            let too_large = || {
+                file_error(
+                    "表格超出范围:最多 10,000 行数据、64 列",
+                    "The sheet is too large: at most 10,000 data rows and 64 columns",
+                )
+            };
             let mut workbook: Xlsx<_> =
                 Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| unreadable())?;
-            let range = workbook
-                .worksheet_range_at(0)
-                .ok_or_else(unreadable)?
+            let first = workbook
+                .sheet_names()
+                .first()
+                .cloned()
+                .ok_or_else(unreadable)?;
+            // Cells are read one by one and placed in a grid bounded by the import's limits: a
+            // sheet claiming a far corner (XFD1048576) must not make us allocate its whole range.
+            let mut cells = workbook
+                .worksheet_cells_reader(&first)
                 .map_err(|_| unreadable())?;
-            Ok(range
-                .rows()
-                .map(|row| {
-                    row.iter()
-                        .map(|cell| match cell {
-                            Data::DateTime(date) => date
-                                .as_datetime()
-                                .map(|at| at.date().to_string())
-                                .unwrap_or_default(),
-                            Data::Float(number) if number.fract() == 0.0 => {
-                                format!("{}", *number as i64)
-                            }
-                            other => other.to_string().trim().to_string(),
-                        })
-                        .collect()
-                })
-                .collect())
+            let max_rows = shared::children::limits::IMPORT_MAX_ROWS + 1;
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            while let Some(cell) = cells.next_cell().map_err(|_| unreadable())? {
+                let (row, column) = cell.get_position();
+                let (row, column) = (row as usize, column as usize);
+                if row >= max_rows || column >= MAX_COLUMNS {
+                    return Err(too_large());
+                }
+                let text = match Data::from(cell.get_value().clone()) {
+                    Data::DateTime(date) => date
+                        .as_datetime()
+                        .map(|at| at.date().to_string())
+                        .unwrap_or_default(),
+                    Data::Float(number) if number.fract() == 0.0 => {
+                        format!("{}", number as i64)
+                    }
+                    other => other.to_string().trim().to_string(),
+                };
+                if rows.len() <= row {
+                    rows.resize_with(row + 1, Vec::new);
+                }
+                let cells_of_row = &mut rows[row];
+                if cells_of_row.len() <= column {
+                    cells_of_row.resize(column + 1, String::new());
+                }
+                cells_of_row[column] = text;
+            }
+            Ok(rows)
         }
     }
 }
