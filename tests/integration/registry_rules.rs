@@ -656,3 +656,63 @@ async fn a_sheet_claiming_a_far_corner_is_refused_without_building_it() {
     // The server is still there.
     assert_eq!(admin.get("/api/health").await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn undoing_a_half_written_import_keeps_the_children_people_have_worked_on() {
+    let clock = api::clock::Clock::fixed(chrono::Utc::now());
+    let app = TestApp::spawn_with(tests::Options {
+        clock: clock.clone(),
+        ..Default::default()
+    })
+    .await;
+    let admin = app.admin().await;
+    let state = &app.server.state;
+    let children: Vec<_> = (0..10)
+        .map(|i| stored_child(&app, &format!("保留{i:02}"), VILLAGE, "2015-05-05"))
+        .collect();
+    let job = api::store::children::ImportJob {
+        id: ulid::Ulid::new().to_string(),
+        started_at: state.clock.now(),
+        by: None,
+        children: 40,
+        parts: 2,
+    };
+    state.store.begin_import(&job).await.unwrap();
+    let entry = api::accounts::audit_entry(
+        state,
+        &api::accounts::Actor::default(),
+        shared::api::AuditAction::ChildrenImported,
+        None,
+        Some("test part 0".into()),
+    );
+    state
+        .store
+        .write_import_part(&job, 0, &children, &entry)
+        .await
+        .unwrap();
+    // A director's day of work on one of them before anyone notices the import stopped.
+    let worked_on = &children[3].id;
+    let record = body(admin.get(&format!("/api/children/{worked_on}")).await).await;
+    let mut edited = record["child"].clone();
+    edited["school"] = json!("龙湾区第二小学");
+    let saved = admin
+        .http
+        .put(format!("{}/api/children/{worked_on}", admin.base))
+        .json(&json!({"version": record["version"], "child": edited}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+
+    clock.advance(chrono::Duration::minutes(
+        api::registry::transfer::IMPORT_JOURNAL_GRACE_MINUTES + 1,
+    ));
+    let undone = api::registry::transfer::recover_unfinished_imports(state)
+        .await
+        .unwrap();
+    assert_eq!(undone, 1);
+    assert_eq!(registered(&admin).await, 1, "only the edited child stays");
+    let kept = admin.get(&format!("/api/children/{worked_on}")).await;
+    assert_eq!(kept.status(), StatusCode::OK);
+    assert_eq!(body(kept).await["child"]["school"], "龙湾区第二小学");
+}

@@ -29,5 +29,10 @@ async fn main() -> Result<(), lambda_http::Error> {
         ..Settings::default()
     };
     let state = AppState::new(Store::on_aws(&config, &table), settings, Clock::system());
+    // Undoes an import a previous instance left half-written (one query when there is none).
+    // Back-filling older data is the operator's `bootstrap-aws`, never a cold start's.
+    if let Err(error) = api::registry::transfer::recover_unfinished_imports(&state).await {
+        tracing::error!(%error, "undoing an unfinished import failed");
+    }
     lambda_http::run(api::lambda::app(state)).await
 }

@@ -148,9 +148,15 @@ pub(super) async fn import(
     ClientSource(source): ClientSource,
     upload: FileUpload,
 ) -> HttpResult<Json<ImportReport>> {
-    Ok(Json(
-        transfer::import(&state, &user, upload.format, &upload.bytes, source).await?,
-    ))
+    // Its own task: a browser that gives up (or a closed tab) must not cut an import off
+    // between its parts; it finishes, or undoes itself, either way.
+    let task = tokio::spawn(async move {
+        transfer::import(&state, &user, upload.format, &upload.bytes, source).await
+    });
+    let report = task.await.map_err(|error| {
+        crate::AppError::Unexpected(anyhow::anyhow!("import task failed: {error}"))
+    })??;
+    Ok(Json(report))
 }
 
 pub(super) async fn core_districts(

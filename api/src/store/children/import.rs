@@ -10,7 +10,7 @@
 //! written twice: the transaction carries one client request token over every attempt, and
 //! its journal entry must not exist yet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
@@ -88,6 +88,8 @@ impl Store {
         Ok((writes, joins))
     }
 
+    /// Deletes imported children only as imported (`version = 1`): a record someone has
+    /// worked on since stays, and the transaction fails rather than delete it.
     fn removal_writes(
         &self,
         children: &[String],
@@ -98,6 +100,8 @@ impl Store {
             let delete = Delete::builder()
                 .table_name(self.table())
                 .set_key(Some(key(child_pk(id), CHILD_SK)))
+                .condition_expression("attribute_not_exists(PK) OR version = :imported")
+                .expression_attribute_values(":imported", super::super::item::n(1))
                 .build();
             writes.push(TransactWriteItem::builder().delete(built(delete)?).build());
         }
@@ -197,26 +201,70 @@ impl Store {
     }
 
     /// Undoes one written part: its children are deleted and leave their claims, its journal
-    /// entry goes, and the audit entry says so, in one transaction. `Ok(false)` when the part
-    /// was undone already.
+    /// entry goes, and the audit entry says so, in one transaction. Children edited since the
+    /// import (a director has worked on them) are kept and named in the result; an edit landing
+    /// meanwhile sends the undo round again. `Ok(None)` when the part was undone already.
     pub async fn undo_import_part(
         &self,
         import: &str,
         part: &ImportPart,
         entry: &AuditEntry,
-    ) -> Result<bool, StoreError> {
-        let journal = Delete::builder()
-            .table_name(self.table())
-            .set_key(Some(key(import_pk(import), part_sk(part.part))))
-            .condition_expression("attribute_exists(PK)")
-            .build();
-        let mut writes = vec![TransactWriteItem::builder().delete(built(journal)?).build()];
-        writes.extend(self.removal_writes(&part.children, &part.claims)?);
-        match self.transact_audited(writes, entry).await? {
-            Ok(()) => Ok(true),
-            Err(reasons) if crate::store::condition_failed(&reasons, 0) => Ok(false),
-            Err(reasons) => Err(unexpected_refusal(reasons)),
+    ) -> Result<Option<Vec<String>>, StoreError> {
+        for _ in 0..8 {
+            let kept: BTreeSet<String> = self
+                .children_by_ids(&part.children)
+                .await?
+                .into_iter()
+                .filter(|child| child.version > 1)
+                .map(|child| child.id)
+                .collect();
+            let removed: Vec<String> = part
+                .children
+                .iter()
+                .filter(|id| !kept.contains(*id))
+                .cloned()
+                .collect();
+            let claims: Vec<(String, Vec<String>)> = part
+                .claims
+                .iter()
+                .map(|(claim, ids)| {
+                    let ids = ids.iter().filter(|id| !kept.contains(*id)).cloned();
+                    (claim.clone(), ids.collect())
+                })
+                .collect();
+            let journal = Delete::builder()
+                .table_name(self.table())
+                .set_key(Some(key(import_pk(import), part_sk(part.part))))
+                .condition_expression("attribute_exists(PK)")
+                .build();
+            let mut writes = vec![TransactWriteItem::builder().delete(built(journal)?).build()];
+            writes.extend(self.removal_writes(&removed, &claims)?);
+            let mut entry = entry.clone();
+            if !kept.is_empty() {
+                let kept_list: Vec<&str> = kept.iter().map(String::as_str).collect();
+                let detail = entry.detail.take().unwrap_or_default();
+                entry.detail = Some(format!(
+                    "{detail} kept (edited since): {}",
+                    kept_list.join(",")
+                ));
+            }
+            match self.transact_audited(writes, &entry).await? {
+                Ok(()) => return Ok(Some(kept.into_iter().collect())),
+                Err(reasons) if crate::store::condition_failed(&reasons, 0) => return Ok(None),
+                Err(reasons)
+                    if reasons
+                        .iter()
+                        .skip(1)
+                        .any(|reason| reason.as_deref() == Some("ConditionalCheckFailed")) =>
+                {
+                    continue
+                }
+                Err(reasons) => return Err(unexpected_refusal(reasons)),
+            }
         }
+        Err(StoreError::Busy(
+            "children kept changing during an import's undo".into(),
+        ))
     }
 
     /// Imports whose journal is still open and that started before `before` (so no request
