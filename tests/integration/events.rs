@@ -87,9 +87,15 @@ async fn rush(app: TestApp) {
             .map(|client| client.post(&cancel_path, &empty)),
     )
     .await;
-    assert!(cancelled
-        .iter()
-        .all(|response| response.status() == StatusCode::OK));
+    for response in cancelled {
+        let status = response.status();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            response.text().await.unwrap_or_default()
+        );
+    }
     let roster = body(admin.get(&format!("/api/events/{id}/roster")).await).await;
     let signups = roster["signups"].as_array().unwrap();
     let count = |status: &str| signups.iter().filter(|s| s["status"] == status).count();

@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tests::{body, event_at, Client, TestApp, TokenClient, VILLAGE};
+use tests::{body, event, event_at, Client, TestApp, TokenClient, VILLAGE};
 
 const FAULTS: f64 = 0.2;
 
@@ -647,4 +647,57 @@ async fn suspension(app: TestApp) {
         refused_as_suspended(&after) || after.0 == StatusCode::UNAUTHORIZED,
         "{after:?}"
     );
+}
+
+#[tokio::test]
+async fn a_freed_place_passes_over_a_suspended_volunteer_and_a_checked_in_place_stays() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let id = event(&admin, "周末阅读", 1, 0, all()).await;
+    let people = app.volunteers("queue", 3, "charity").await;
+    let http = reqwest::Client::new();
+    let clients: Vec<TokenClient> = people
+        .iter()
+        .map(|(token, _)| TokenClient::new(&app, &http, token))
+        .collect();
+    assert_eq!(sign_up(&clients[0], &id).await.1["status"], "confirmed");
+    assert_eq!(sign_up(&clients[1], &id).await.1["status"], "waitlisted");
+    assert_eq!(sign_up(&clients[2], &id).await.1["status"], "waitlisted");
+    let suspended = &people[1].1;
+    let suspension = json!({"decision": "suspend", "reason": "核查中"});
+    let vetting = format!("/api/volunteers/{suspended}/vetting");
+    assert_eq!(
+        admin.post(&vetting, &suspension).await.status(),
+        StatusCode::OK
+    );
+
+    assert_eq!(cancel(&clients[0], &id).await.0, StatusCode::OK);
+    let (signups, counts) = roster(&admin, &id).await;
+    let confirmed = with_status(&signups, "confirmed");
+    assert_eq!(confirmed.len(), 1);
+    assert_eq!(
+        person(confirmed[0]),
+        people[2].1,
+        "the next eligible person"
+    );
+    let waiting = with_status(&signups, "waitlisted");
+    assert_eq!(
+        person(waiting[0]),
+        suspended.as_str(),
+        "keeps their place in line"
+    );
+    assert_eq!(
+        (counts["confirmed"].as_u64(), counts["waitlisted"].as_u64()),
+        (Some(1), Some(1))
+    );
+
+    // Checked in, the place cannot be given back (its hours are credited).
+    let checkin = json!({"kind": "volunteer", "person_id": people[2].1, "attendance": "present"});
+    let checked = admin
+        .post(&format!("/api/events/{id}/checkin"), &checkin)
+        .await;
+    assert_eq!(checked.status(), StatusCode::OK);
+    let (status, error) = cancel(&clients[2], &id).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
+    assert!(error.to_string().contains("签到"), "{error}");
 }

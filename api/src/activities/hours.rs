@@ -138,6 +138,15 @@ pub async fn check_in(
     if !is_lead(state, user, &event).await? {
         return Err(AppError::Forbidden);
     }
+    if event.event.status == shared::events::EventStatus::Cancelled {
+        return Err(invalid(
+            "attendance",
+            Text::new(
+                "活动已取消,不能签到",
+                "The event was cancelled: nobody can be checked in",
+            ),
+        ));
+    }
     if user.role != Role::Admin
         && request.kind == PlaceKind::Volunteer
         && request.person_id == user.id

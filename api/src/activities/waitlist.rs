@@ -23,6 +23,24 @@ pub(super) fn free_beside_waiting(event: &EventItem, kind: PlaceKind) -> bool {
 }
 
 /// The head of the waitlist, `waiting` being the count last read.
+/// How far down the queue a freed place looks past suspended volunteers.
+const HEADS_LOOKED_AT: i32 = 25;
+
+/// A volunteer whose approval is suspended or rejected takes no place (read consistently).
+async fn barred(state: &AppState, volunteer: &str) -> Result<bool, AppError> {
+    use shared::pairings::VettingState;
+    Ok(state
+        .store
+        .get_profile(volunteer)
+        .await?
+        .is_some_and(|profile| {
+            matches!(
+                profile.vetting.state,
+                VettingState::Suspended | VettingState::Rejected
+            )
+        }))
+}
+
 async fn head(
     state: &AppState,
     event_id: &str,
@@ -32,8 +50,19 @@ async fn head(
     if waiting == 0 {
         return Ok(None);
     }
-    if let Some(head) = state.store.waitlist_head(event_id, kind).await? {
-        return Ok(Some(head));
+    let heads = state
+        .store
+        .waitlist_heads(event_id, kind, HEADS_LOOKED_AT)
+        .await?;
+    let queued = !heads.is_empty();
+    for head in heads {
+        if kind == PlaceKind::Child || !barred(state, &head.person_id).await? {
+            return Ok(Some(head));
+        }
+    }
+    if queued {
+        // Everyone near the front is suspended: the place waits for a head that may take it.
+        return Ok(None);
     }
     // A count with an empty queue: people waitlisted before the queue existed, or a count older
     // code left raised, which would keep newcomers off free places for good.
@@ -114,6 +143,13 @@ pub(super) async fn cancel_place(
             .ok_or(AppError::NotFound)?;
         if signup.status == SignupStatus::Cancelled {
             return Err(AppError::Conflict);
+        }
+        if signup.attendance.is_some() {
+            return Err(refused(
+                "已签到的名额不能取消,如有误请联系管理员更正".into(),
+                "A place already checked in cannot be given back; ask an administrator to correct it"
+                    .into(),
+            ));
         }
         let passes_on = signup.status == SignupStatus::Confirmed
             && event.event.status == EventStatus::Published;

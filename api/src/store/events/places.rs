@@ -113,7 +113,7 @@ impl Store {
     /// The volunteer's approval is neither suspended nor rejected (a rejection disables the
     /// account right after; this holds even if that step has not landed yet). The profile
     /// belongs to the pairings capability (`store::pairings`); this only reads its `f_vetting`.
-    fn not_suspended(&self, user_id: &str) -> Result<TransactWriteItem, StoreError> {
+    pub(super) fn not_suspended(&self, user_id: &str) -> Result<TransactWriteItem, StoreError> {
         let check = ConditionCheck::builder()
             .table_name(self.table())
             .set_key(Some(key(format!("USER#{user_id}"), "VOLUNTEER")))

@@ -54,17 +54,18 @@ pub struct Cancel<'a> {
 
 impl Store {
     /// The head of the waitlist (consistent read of the queue).
-    pub async fn waitlist_head(
+    /// The first `count` people waiting, in order (consistent read).
+    pub async fn waitlist_heads(
         &self,
         event_id: &str,
         kind: PlaceKind,
-    ) -> Result<Option<WaitEntry>, StoreError> {
-        self.query_prefix(&event_pk(event_id), &queue_prefix(kind), false, Some(1))
+        count: i32,
+    ) -> Result<Vec<WaitEntry>, StoreError> {
+        self.query_prefix(&event_pk(event_id), &queue_prefix(kind), false, Some(count))
             .await?
             .into_iter()
-            .next()
             .map(from_item)
-            .transpose()
+            .collect()
     }
 
     /// The first waiting person according to the sign-ups themselves: for people waitlisted
@@ -114,7 +115,12 @@ impl Store {
         if count == 0 {
             return Ok(None);
         }
-        if let Some(head) = self.waitlist_head(event_id, kind).await? {
+        if let Some(head) = self
+            .waitlist_heads(event_id, kind, 1)
+            .await?
+            .into_iter()
+            .next()
+        {
             return Ok(Some(head));
         }
         if let Some(head) = self.waiting_on_roster(event_id, kind).await? {
@@ -172,6 +178,11 @@ impl Store {
         let mut writes = vec![delete_write(dequeue)?, update_write(confirm)?];
         if let Some(tell) = tell {
             writes.push(self.tell_write(tell)?);
+        }
+        // A volunteer suspended while waiting is passed over (they keep their place in the
+        // queue for when they are reinstated); a suspension landing now sends the caller round.
+        if next.kind == PlaceKind::Volunteer {
+            writes.push(self.not_suspended(&next.person_id)?);
         }
         Ok(writes)
     }
@@ -231,7 +242,13 @@ impl Store {
             (SignupStatus::Waitlisted, Some(position)) => mark
                 .condition_expression("#status = :was AND #position = :position")
                 .expression_attribute_values(":position", n(position)),
-            _ => mark.condition_expression("#status = :was"),
+            // A place someone was checked in for stays: its hours are credited.
+            // (Absent attendance is stored as NULL.)
+            _ => mark
+                .condition_expression(
+                    "#status = :was AND (attribute_not_exists(attendance) OR attribute_type(attendance, :null))",
+                )
+                .expression_attribute_values(":null", s("NULL")),
         };
         let counter = Update::builder()
             .table_name(self.table())
