@@ -716,3 +716,42 @@ async fn undoing_a_half_written_import_keeps_the_children_people_have_worked_on(
     assert_eq!(kept.status(), StatusCode::OK);
     assert_eq!(body(kept).await["child"]["school"], "龙湾区第二小学");
 }
+
+#[tokio::test]
+async fn an_id_number_search_by_a_director_pages_through_their_villages_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let director = director_of(&app, &admin, "director.tail", &[VILLAGE]).await;
+    // Sixty children elsewhere whose ID numbers end alike, and one in the director's village.
+    let mut alike: Vec<(String, String)> = Vec::new();
+    let mut day = chrono::NaiveDate::from_ymd_opt(2011, 1, 1).unwrap();
+    let target = id_number("20110101", 7);
+    let tail = &target[14..];
+    while alike.len() < 61 {
+        let birth = day.format("%Y%m%d").to_string();
+        let number = id_number(&birth, 7);
+        if number.ends_with(tail) {
+            alike.push((day.to_string(), number));
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let mut children = Vec::new();
+    for (i, (birth, number)) in alike.iter().enumerate() {
+        let village = if i == 0 { VILLAGE } else { OTHER_VILLAGE };
+        let mut child = stored_child(&app, &format!("尾号{i:02}"), village, birth);
+        child.child.id_number = Some(number.clone());
+        children.push(child);
+    }
+    store_children(&app, &children).await;
+    let page = body(director.get(&format!("/api/children?q={tail}")).await).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    assert_eq!(items[0]["id"], children[0].id.as_str());
+    assert!(
+        page["next"].is_null(),
+        "no cursor into other villages: {page}"
+    );
+    let admin_page = body(admin.get(&format!("/api/children?q={tail}")).await).await;
+    assert_eq!(admin_page["items"].as_array().unwrap().len(), 50);
+    assert!(admin_page["next"].is_string());
+}

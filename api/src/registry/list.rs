@@ -79,6 +79,9 @@ pub async fn list(
     villages.dedup();
     let cursor = query.cursor.as_deref();
     let (items, next) = if let Some(tail) = id_tail {
+        // The district-wide ID index, limited to the reader's villages inside the query: the
+        // page, its count and its cursor then hold nothing from elsewhere.
+        filter.villages = villages.clone();
         let index = ChildSource::IdTail(tail);
         let page = state
             .store

@@ -36,6 +36,7 @@ pub(super) async fn list(
             care_level: args.care_level.map(|level| level.as_str().to_string()),
             eligible: args.eligible,
             status: args.status.map(|status| status.as_str().to_string()),
+            villages: Vec::new(),
         },
         cursor: args.cursor,
     };

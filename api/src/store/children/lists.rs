@@ -22,6 +22,9 @@ pub struct ChildFilter {
     pub care_level: Option<String>,
     pub eligible: Option<bool>,
     pub status: Option<String>,
+    /// Only children living in these villages (a director's scope), applied in the query so
+    /// pages and cursors are made of what the reader may see. Empty: no limit.
+    pub villages: Vec<String>,
 }
 
 /// Where a list reads from.
@@ -121,6 +124,16 @@ impl Store {
         {
             key_condition.push_str(" AND begins_with(#sk, :prefix)");
             values.push((":prefix", s(prefix.clone())));
+        }
+        let village_names: Vec<String> = (0..filter.villages.len())
+            .map(|index| format!(":village{index}"))
+            .collect();
+        let in_villages = format!("GSI2PK IN ({})", village_names.join(", "));
+        if !filter.villages.is_empty() {
+            conditions.push(in_villages.as_str());
+            for (name, village) in village_names.iter().zip(&filter.villages) {
+                values.push((name.as_str(), s(village_partition(village))));
+            }
         }
         if let Some(school) = &filter.school {
             conditions.push("contains(f_school, :school)");
