@@ -71,24 +71,41 @@ fn month_partitions(year: i32, month: u32) -> Vec<String> {
     partitions
 }
 
-/// Where a month's list stopped: per partition, the oldest id already shown. Opaque to the
-/// browser; anything that is not exactly this shape is refused.
-fn encode_month_cursor(positions: &BTreeMap<usize, String>) -> Option<String> {
-    let json = serde_json::to_vec(positions).ok()?;
+/// Where a month's list stopped: the month, and per partition the oldest id already shown.
+/// Opaque to the browser; anything that is not exactly this shape, or is another month's, is
+/// refused.
+#[derive(Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MonthCursor {
+    month: String,
+    shown: BTreeMap<usize, String>,
+}
+
+fn month_label(year: i32, month: u32) -> String {
+    format!("{year:04}-{month:02}")
+}
+
+fn encode_month_cursor(month: &str, positions: &BTreeMap<usize, String>) -> Option<String> {
+    let cursor = MonthCursor {
+        month: month.to_string(),
+        shown: positions.clone(),
+    };
+    let json = serde_json::to_vec(&cursor).ok()?;
     Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
 }
 
-fn decode_month_cursor(cursor: &str) -> Option<BTreeMap<usize, String>> {
+fn decode_month_cursor(cursor: &str, month: &str) -> Option<BTreeMap<usize, String>> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()?;
-    let positions: BTreeMap<usize, String> = serde_json::from_slice(&bytes).ok()?;
-    let valid = positions.iter().all(|(partition, id)| {
-        *partition <= AUDIT_SHARDS
-            && id.len() == 26
-            && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
-    });
-    valid.then_some(positions)
+    let cursor: MonthCursor = serde_json::from_slice(&bytes).ok()?;
+    let valid = cursor.month == month
+        && cursor.shown.iter().all(|(partition, id)| {
+            *partition <= AUDIT_SHARDS
+                && id.len() == 26
+                && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
+        });
+    valid.then_some(cursor.shown)
 }
 
 impl Store {
@@ -182,9 +199,10 @@ impl Store {
         cursor: Option<&str>,
         limit: i32,
     ) -> Result<Result<Page<AuditEntry>, ()>, StoreError> {
+        let label = month_label(year, month);
         let mut positions = match cursor {
             None => BTreeMap::new(),
-            Some(cursor) => match decode_month_cursor(cursor) {
+            Some(cursor) => match decode_month_cursor(cursor, &label) {
                 Some(positions) => positions,
                 None => return Ok(Err(())),
             },
@@ -236,7 +254,7 @@ impl Store {
             positions.insert(*index, record.id.clone());
         }
         let next = if left_over || (any_more && !candidates.is_empty()) {
-            encode_month_cursor(&positions)
+            encode_month_cursor(&label, &positions)
         } else {
             None
         };
@@ -350,13 +368,16 @@ mod tests {
     #[test]
     fn a_month_cursor_survives_the_round_trip_and_forged_ones_are_refused() {
         let positions = BTreeMap::from([(0, "01JDZZZZZZZZZZZZZZZZZZZZZZ".to_string())]);
-        let cursor = encode_month_cursor(&positions).unwrap();
-        assert_eq!(decode_month_cursor(&cursor), Some(positions));
-        let forged = BTreeMap::from([(0, "USER#x".to_string())]);
+        let cursor = encode_month_cursor("2026-11", &positions).unwrap();
+        assert_eq!(decode_month_cursor(&cursor, "2026-11"), Some(positions));
         assert_eq!(
-            decode_month_cursor(&encode_month_cursor(&forged).unwrap()),
-            None
+            decode_month_cursor(&cursor, "2026-10"),
+            None,
+            "another month's"
         );
-        assert_eq!(decode_month_cursor("not base64!"), None);
+        let forged = BTreeMap::from([(0, "USER#x".to_string())]);
+        let forged = encode_month_cursor("2026-11", &forged).unwrap();
+        assert_eq!(decode_month_cursor(&forged, "2026-11"), None);
+        assert_eq!(decode_month_cursor("not base64!", "2026-11"), None);
     }
 }
