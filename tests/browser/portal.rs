@@ -98,6 +98,8 @@ async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
     // The admin approves on the same phone; the volunteer can then sign in.
     sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
     wait_for_text(&browser, "#home-admin", "待审核志愿者").await;
+    // The registry panel asks the server: nothing registered yet, and it says so.
+    wait_for_text(&browser, "#home-admin", "名册中还没有儿童").await;
     assert_fits_width(&browser, 360).await;
     browser.goto(&format!("{}/users", app.url)).await.unwrap();
     click(&browser, "li[data-username='mama.lin'] .approve").await;
@@ -107,7 +109,22 @@ async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
     wait_for(&browser, "#login-form").await;
     sign_in(&browser, &app.url, "mama.lin", "volunteer-password").await;
     wait_for_text(&browser, "#home-volunteer", "我的结对儿童").await;
+    wait_for_text(&browser, "#home-volunteer", "近期没有可报名的活动").await;
     assert_fits_width(&browser, 360).await;
+
+    // An event is published: the volunteer's home lists it (the panel asks the server).
+    let admin = app.admin().await;
+    tests::event(
+        &admin,
+        "周末亲子阅读",
+        5,
+        0,
+        serde_json::json!({"kind": "all_volunteers"}),
+    )
+    .await;
+    browser.refresh().await.unwrap();
+    wait_for_text(&browser, "#home-volunteer", "周末亲子阅读").await;
+    wait_for_text(&browser, "#home-volunteer", "查看全部 1 个活动").await;
 
     browser.close().await.unwrap();
 }
@@ -172,6 +189,7 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
     let browser = driver.browser(390, 844).await;
     sign_in(&browser, &app.url, "director.he", tests::PASSWORD).await;
     wait_for(&browser, "#home-director").await;
+    wait_for_text(&browser, "#home-director", "还没有登记儿童").await;
     browser
         .goto(&format!("{}/children/new", app.url))
         .await

@@ -1,9 +1,10 @@
-//! The first page after sign-in, different for each role. Later capabilities fill its sections;
-//! until then each says plainly that there is nothing yet.
+//! The first page after sign-in, different for each role. Every panel that states a number
+//! or an empty list asks the server for it; a capability that does not exist yet is named as
+//! coming, never shown as an empty list.
 
 use leptos::prelude::*;
 use shared::api::UserStatus;
-use shared::Role;
+use shared::{Lang, Role};
 
 use crate::components::feedback::{Empty, Loading};
 use crate::i18n::use_i18n;
@@ -43,13 +44,23 @@ fn sections(role: Role) -> AnyView {
                 <crate::pages::cases::list::OpenCrises/>
             </Section>
             <Section zh="儿童名册" en="Children registry">
-                <Empty zh="名册尚未建立。" en="The registry is empty."/>
+                <RegistryCount
+                    empty_zh="名册中还没有儿童。"
+                    empty_en="No children are registered yet."/>
             </Section>
         }
         .into_any(),
         Role::Director => view! {
+            <Section zh="我负责的村(社区)的儿童" en="Children in my villages">
+                <RegistryCount
+                    empty_zh="您负责的村(社区)还没有登记儿童。"
+                    empty_en="No children are registered in your villages yet."/>
+            </Section>
             <Section zh="本季度走访" en="Visits this quarter">
-                <Empty zh="您负责的村(社区)暂无登记儿童。" en="No children registered in your villages yet."/>
+                <p class="muted">{move || use_i18n().tr(
+                    "走访登记功能即将上线,届时这里会列出逾期、本周和本季度应走访的儿童。",
+                    "The visit register is coming: children overdue, due this week and this quarter will be listed here.",
+                )}</p>
             </Section>
         }
         .into_any(),
@@ -65,19 +76,26 @@ fn sections(role: Role) -> AnyView {
                 <p><a class="button" href="/my/child">{move || use_i18n().tr("查看我的结对儿童", "See my paired child")}</a></p>
             </Section>
             <Section zh="近期活动" en="Upcoming events">
-                <Empty zh="暂无可报名的活动。" en="No events open for sign-up."/>
+                <UpcomingEvents/>
             </Section>
         }
         .into_any(),
         Role::Counsellor => view! {
-            <Section zh="我的预约" en="My appointments">
-                <Empty zh="暂无预约。" en="No appointments yet."/>
+            <Section zh="我的个案群组" en="My case groups">
+                <crate::pages::cases::list::CasesList/>
+                <p class="muted">{move || use_i18n().tr(
+                    "心理辅导预约功能即将上线;现在您可以在受邀加入的个案群组中查看计划、记录和危机预警。",
+                    "Counselling appointments are coming; for now you work in the case groups you are invited to.",
+                )}</p>
             </Section>
         }
         .into_any(),
         Role::Officer => view! {
             <Section zh="本单位转介事项" en="Referrals for my unit">
-                <Empty zh="暂无转介事项。" en="No referrals assigned to your unit."/>
+                <p class="muted">{move || use_i18n().tr(
+                    "转介功能即将上线:未保办分派给本单位的问题、处理期限和反馈将在这里办理。",
+                    "Referrals are coming: problems the office assigns to your unit, their deadlines and your replies will be handled here.",
+                )}</p>
             </Section>
         }
         .into_any(),
@@ -145,5 +163,82 @@ fn PendingVolunteers() -> impl IntoView {
                 }
             }}
         </Section>
+    }
+}
+
+/// How many children the reader may see, from the registry's first page (50 a page).
+#[component]
+fn RegistryCount(empty_zh: &'static str, empty_en: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let page = LocalResource::new(|| async {
+        crate::api::children(&crate::api::ChildQuery::default(), None).await
+    });
+    move || match page.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(error)) => {
+            view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any()
+        }
+        Some(Ok(page)) if page.items.is_empty() => {
+            view! { <Empty zh=empty_zh en=empty_en/> }.into_any()
+        }
+        Some(Ok(page)) => {
+            let count = page.items.len();
+            let more = page.next.is_some();
+            view! {
+                <p>
+                    {move || match (i18n.lang.get(), more) {
+                        (Lang::Zh, true) => format!("{count} 名以上儿童在册。"),
+                        (Lang::En, true) => format!("More than {count} children registered."),
+                        (Lang::Zh, false) => format!("{count} 名儿童在册。"),
+                        (Lang::En, false) => format!("{count} children registered."),
+                    }}
+                    " "
+                    <a href="/children">{move || i18n.tr("打开名册", "Open the registry")}</a>
+                </p>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// The next events a volunteer can see, soonest first, with where they stand.
+#[component]
+fn UpcomingEvents() -> impl IntoView {
+    let i18n = use_i18n();
+    let events = LocalResource::new(|| crate::api::events(None, None, None));
+    move || match events.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(error)) => {
+            view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any()
+        }
+        Some(Ok(list)) if list.is_empty() => view! {
+            <Empty zh="近期没有可报名的活动。" en="No upcoming events open to you."/>
+        }
+        .into_any(),
+        Some(Ok(list)) => {
+            let total = list.len();
+            view! {
+                <ul class="rows">
+                    {list.into_iter().take(3).map(|record| {
+                        let link = format!("/events/{}", record.id);
+                        let title = record.event.title.clone();
+                        let starts = record.event.starts_at;
+                        view! {
+                            <li class="row"><div class="row-main">
+                                <a href=link>{title}</a>
+                                <div class="muted">{move || shared::time::format_datetime(starts, i18n.lang.get())}</div>
+                            </div></li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <p>
+                    <a href="/events">{move || match i18n.lang.get() {
+                        Lang::Zh => format!("查看全部 {total} 个活动"),
+                        Lang::En => format!("See all {total} events"),
+                    }}</a>
+                </p>
+            }
+            .into_any()
+        }
     }
 }
