@@ -16,9 +16,29 @@ async fn an_admin_invites_a_teacher_who_sets_a_password_and_signs_in() {
     let driver = ChromeDriver::start().await;
     let browser = driver.browser(1024, 800).await;
 
+    // The page itself carries a splash (shown while the wasm downloads), gone once mounted.
+    let html = reqwest::get(format!("{}/", app.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("id=\"splash\"") && html.contains("正在加载"),
+        "{html}"
+    );
+
     // The admin signs in and creates a teacher with an invite.
     sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
     wait_for(&browser, "#home-admin").await;
+    let splashes = browser
+        .find_all(fantoccini::Locator::Css("#splash"))
+        .await
+        .unwrap();
+    assert!(
+        splashes.is_empty(),
+        "the splash is removed once the app runs"
+    );
     click(&browser, "a[href='/users']").await;
     click(&browser, "#new-user").await;
     fill(&browser, "#new-username", "teacher.wu").await;
