@@ -88,8 +88,26 @@ pub struct PlanInput {
 }
 
 impl PlanInput {
-    pub fn validate(&self, members: &[Member]) -> Result<PlanInput, Vec<FieldError>> {
+    /// Checks the plan as the group stands; `today` (Beijing) bounds the dates people type:
+    /// a goal due and the next review between a year ago and five years on.
+    pub fn validate(
+        &self,
+        members: &[Member],
+        today: NaiveDate,
+    ) -> Result<PlanInput, Vec<FieldError>> {
         let mut checker = Checker::default();
+        let earliest = today - chrono::Duration::days(366);
+        let latest = today + chrono::Duration::days(5 * 366);
+        let sensible = |date: NaiveDate| date >= earliest && date <= latest;
+        if !sensible(self.next_review) {
+            checker.check::<()>(Err(FieldError::new(
+                "next_review",
+                Text::new(
+                    "下次复核日期应在一年前到五年后之间",
+                    "The next review should be between a year ago and five years from now",
+                ),
+            )));
+        }
         let situation = checker.check(text_field(
             "situation",
             &self.situation,
@@ -104,12 +122,27 @@ impl PlanInput {
         }
         let mut goals = Vec::new();
         for (i, goal) in self.goals.iter().take(limits::GOALS_MAX).enumerate() {
+            let number = i + 1;
+            if goal.title.trim().is_empty() {
+                checker.check::<()>(Err(FieldError::new_owned(
+                    &format!("goals[{i}].title"),
+                    format!("第 {number} 个目标:请填写目标内容"),
+                    format!("Goal {number}: write what the goal is"),
+                )));
+            }
             let title = checker.check(text_field(
                 &format!("goals[{i}].title"),
                 &goal.title,
                 limits::GOAL_TITLE_MAX,
-                true,
+                false,
             ));
+            if goal.due.is_some_and(|due| !sensible(due)) {
+                checker.check::<()>(Err(FieldError::new_owned(
+                    &format!("goals[{i}].due"),
+                    format!("第 {number} 个目标:完成日期应在一年前到五年后之间"),
+                    format!("Goal {number}: the due date should be between a year ago and five years from now"),
+                )));
+            }
             let measures = checker.check(text_field(
                 &format!("goals[{i}].measures"),
                 &goal.measures,

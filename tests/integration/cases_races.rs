@@ -392,3 +392,29 @@ async fn a_registry_edit_cannot_lower_the_care_level_while_a_crisis_is_open() {
     let after = body(admin.get(&format!("/api/children/{child}")).await).await;
     assert_eq!(after["child"]["care_level"], "urgent", "nothing changed");
 }
+
+#[tokio::test]
+async fn plan_dates_must_be_sensible_and_an_empty_goal_is_named() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let lead = teacher(&app, &admin, "lead.dates").await;
+    let child = group(&admin, &lead, "日期").await;
+    let path = format!("/api/cases/{child}/plan");
+    let mut far = plan("routine", "开始");
+    far["goals"] = json!([
+        {"id": "g1", "title": "按时到校", "status": "in_progress", "due": "0002-01-01"},
+        {"id": "g2", "title": "", "status": "in_progress"}
+    ]);
+    let refused = put(&lead, &path, &json!({"version": 0, "plan": far})).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = body(refused).await;
+    let fields: Vec<&str> = error["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|field| field["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"goals[0].due"), "{error}");
+    assert!(fields.contains(&"goals[1].title"), "{error}");
+    assert!(error.to_string().contains("第 2 个目标"), "{error}");
+}

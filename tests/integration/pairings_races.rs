@@ -315,7 +315,7 @@ async fn loses_the_child_at_once(app: TestApp) {
         let contact = mom
             .post(
                 &format!("/api/me/pairings/{pairing}/contacts"),
-                &json!({"date": today, "mode": "phone", "minutes": 5}),
+                &json!({"date": today, "mode": "phone", "minutes": 5, "summary": "电话问候"}),
             )
             .await;
         assert_eq!(contact.status(), StatusCode::NOT_FOUND);
@@ -422,7 +422,7 @@ async fn board_reads(app: TestApp) {
         .post(
             &format!("/api/me/pairings/{pairing}/contacts"),
             &json!({"date": shared::time::beijing_date(app.server.state.clock.now()),
-                    "mode": "home_visit", "minutes": 30}),
+                    "mode": "home_visit", "minutes": 30, "summary": "家访"}),
         )
         .await;
     assert_eq!(logged.status(), StatusCode::CREATED);
@@ -443,5 +443,34 @@ async fn board_reads(app: TestApp) {
         after.map(|p| p.vetting.state),
         board_entries.len(),
         app.fault_summary()
+    );
+}
+
+#[tokio::test]
+async fn a_contact_needs_a_summary() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (token, volunteer) = app.volunteers("summary", 1, "charity").await.remove(0);
+    assert_eq!(vet(&admin, &volunteer, approval(1)).await, StatusCode::OK);
+    let child_id = child(&admin, "林小夏").await;
+    let pairing = pair(&admin, &child_id, &volunteer).await;
+    let http = reqwest::Client::new();
+    let mom = TokenClient::new(&app, &http, &token);
+    let today = shared::time::beijing_date(app.server.state.clock.now());
+    let path = format!("/api/me/pairings/{pairing}/contacts");
+    let blank = json!({"date": today, "mode": "phone", "minutes": 5, "summary": "   "});
+    let refused = mom.post(&path, &blank).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = body(refused).await;
+    assert_eq!(error["fields"][0]["field"], "summary");
+    assert!(error["fields"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("联系的内容"));
+    let mine = body(mom.get("/api/me/pairings").await).await;
+    assert_eq!(
+        mine[0]["contacts"].as_array().unwrap().len(),
+        0,
+        "nothing saved"
     );
 }

@@ -29,7 +29,10 @@ pub async fn save_plan(
         return Err(AppError::Forbidden);
     }
     let members = state.store.members(child_id).await?;
-    let requested = request.plan.validate(&members).map_err(AppError::Invalid)?;
+    let requested = request
+        .plan
+        .validate(&members, crate::registry::today(state))
+        .map_err(AppError::Invalid)?;
     if request.version != seen.group.plan_version {
         return Err(AppError::Conflict);
     }

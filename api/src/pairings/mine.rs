@@ -121,7 +121,16 @@ pub async fn log_contact_from(
     request: &ContactRequest,
     source: Option<String>,
 ) -> Result<Contact, AppError> {
-    let summary = shared::validate::text_field("summary", &request.summary, 500, false)
+    if request.summary.trim().is_empty() {
+        return Err(invalid(
+            "summary",
+            Text::new(
+                "请简要记录这次联系的内容(例如:聊了学校的事,孩子情绪不错)",
+                "Write a short summary of the contact (e.g. talked about school, in good spirits)",
+            ),
+        ));
+    }
+    let summary = shared::validate::text_field("summary", &request.summary, 500, true)
         .map_err(|e| AppError::Invalid(vec![e]))?;
     if request.date > crate::registry::today(state) {
         return Err(invalid(

@@ -78,34 +78,52 @@ fn month_partitions(year: i32, month: u32) -> Vec<String> {
 #[serde(deny_unknown_fields)]
 struct MonthCursor {
     month: String,
+    /// The newest id the walk showed first: later entries wait for a fresh listing, so a walk
+    /// stays newest-first even while the log grows (the reader's own `audit_read` among them).
+    top: String,
     shown: BTreeMap<usize, String>,
+}
+
+/// Where a walk through a month stands.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct MonthWalk {
+    top: Option<String>,
+    shown: BTreeMap<usize, String>,
+}
+
+fn is_entry_id(id: &str) -> bool {
+    id.len() == 26 && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
 }
 
 fn month_label(year: i32, month: u32) -> String {
     format!("{year:04}-{month:02}")
 }
 
-fn encode_month_cursor(month: &str, positions: &BTreeMap<usize, String>) -> Option<String> {
+fn encode_month_cursor(month: &str, walk: &MonthWalk) -> Option<String> {
     let cursor = MonthCursor {
         month: month.to_string(),
-        shown: positions.clone(),
+        top: walk.top.clone()?,
+        shown: walk.shown.clone(),
     };
     let json = serde_json::to_vec(&cursor).ok()?;
     Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
 }
 
-fn decode_month_cursor(cursor: &str, month: &str) -> Option<BTreeMap<usize, String>> {
+fn decode_month_cursor(cursor: &str, month: &str) -> Option<MonthWalk> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()?;
     let cursor: MonthCursor = serde_json::from_slice(&bytes).ok()?;
     let valid = cursor.month == month
-        && cursor.shown.iter().all(|(partition, id)| {
-            *partition <= AUDIT_SHARDS
-                && id.len() == 26
-                && id.bytes().all(|byte| byte.is_ascii_alphanumeric())
-        });
-    valid.then_some(cursor.shown)
+        && is_entry_id(&cursor.top)
+        && cursor
+            .shown
+            .iter()
+            .all(|(partition, id)| *partition <= AUDIT_SHARDS && is_entry_id(id));
+    valid.then_some(MonthWalk {
+        top: Some(cursor.top),
+        shown: cursor.shown,
+    })
 }
 
 impl Store {
@@ -200,16 +218,17 @@ impl Store {
         limit: i32,
     ) -> Result<Result<Page<AuditEntry>, ()>, StoreError> {
         let label = month_label(year, month);
-        let mut positions = match cursor {
-            None => BTreeMap::new(),
+        let mut walk = match cursor {
+            None => MonthWalk::default(),
             Some(cursor) => match decode_month_cursor(cursor, &label) {
-                Some(positions) => positions,
+                Some(walk) => walk,
                 None => return Ok(Err(())),
             },
         };
         let partitions = month_partitions(year, month);
         let reads = partitions.iter().enumerate().map(|(index, partition)| {
-            let before = positions.get(&index).cloned();
+            let before = walk.shown.get(&index).cloned();
+            let top = walk.top.clone();
             async move {
                 let mut request = self
                     .client
@@ -218,11 +237,14 @@ impl Store {
                     .expression_attribute_values(":pk", s(partition))
                     .scan_index_forward(false)
                     .limit(limit);
-                request = match before {
-                    Some(before) => request
+                request = match (before, top) {
+                    (Some(before), _) => request
                         .key_condition_expression("PK = :pk AND SK < :before")
                         .expression_attribute_values(":before", s(before)),
-                    None => request.key_condition_expression("PK = :pk"),
+                    (None, Some(top)) => request
+                        .key_condition_expression("PK = :pk AND SK <= :top")
+                        .expression_attribute_values(":top", s(top)),
+                    (None, None) => request.key_condition_expression("PK = :pk"),
                 };
                 let output = request
                     .send_retrying()
@@ -250,11 +272,14 @@ impl Store {
         let page_size = limit.max(1) as usize;
         let left_over = candidates.len() > page_size;
         candidates.truncate(page_size);
+        if walk.top.is_none() {
+            walk.top = candidates.first().map(|(_, record)| record.id.clone());
+        }
         for (index, record) in &candidates {
-            positions.insert(*index, record.id.clone());
+            walk.shown.insert(*index, record.id.clone());
         }
         let next = if left_over || (any_more && !candidates.is_empty()) {
-            encode_month_cursor(&label, &positions)
+            encode_month_cursor(&label, &walk)
         } else {
             None
         };
@@ -367,15 +392,21 @@ mod tests {
 
     #[test]
     fn a_month_cursor_survives_the_round_trip_and_forged_ones_are_refused() {
-        let positions = BTreeMap::from([(0, "01JDZZZZZZZZZZZZZZZZZZZZZZ".to_string())]);
-        let cursor = encode_month_cursor("2026-11", &positions).unwrap();
-        assert_eq!(decode_month_cursor(&cursor, "2026-11"), Some(positions));
+        let walk = MonthWalk {
+            top: Some("01JDZZZZZZZZZZZZZZZZZZZZZZ".to_string()),
+            shown: BTreeMap::from([(0, "01JDZZZZZZZZZZZZZZZZZZZZZY".to_string())]),
+        };
+        let cursor = encode_month_cursor("2026-11", &walk).unwrap();
+        assert_eq!(decode_month_cursor(&cursor, "2026-11"), Some(walk));
         assert_eq!(
             decode_month_cursor(&cursor, "2026-10"),
             None,
             "another month's"
         );
-        let forged = BTreeMap::from([(0, "USER#x".to_string())]);
+        let forged = MonthWalk {
+            top: Some("01JDZZZZZZZZZZZZZZZZZZZZZZ".to_string()),
+            shown: BTreeMap::from([(0, "USER#x".to_string())]),
+        };
         let forged = encode_month_cursor("2026-11", &forged).unwrap();
         assert_eq!(decode_month_cursor(&forged, "2026-11"), None);
         assert_eq!(decode_month_cursor("not base64!", "2026-11"), None);
