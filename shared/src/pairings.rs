@@ -275,6 +275,13 @@ pub fn given_name(full: &str) -> String {
     full.to_string()
 }
 
+impl VettingState {
+    /// A suspended or rejected volunteer takes no place, leads no event and sees no child.
+    pub fn bars(self) -> bool {
+        matches!(self, VettingState::Suspended | VettingState::Rejected)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::given_name;

@@ -99,18 +99,7 @@ async fn is_lead(
     if user.role != Role::Volunteer {
         return Ok(true);
     }
-    use shared::pairings::VettingState;
-    let barred = state
-        .store
-        .get_profile(&user.id)
-        .await?
-        .is_some_and(|profile| {
-            matches!(
-                profile.vetting.state,
-                VettingState::Suspended | VettingState::Rejected
-            )
-        });
-    Ok(!barred)
+    Ok(!state.store.volunteer_barred(&user.id).await?)
 }
 
 async fn visible_event(

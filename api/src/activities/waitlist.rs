@@ -26,21 +26,6 @@ pub(super) fn free_beside_waiting(event: &EventItem, kind: PlaceKind) -> bool {
 /// How far down the queue a freed place looks past suspended volunteers.
 const HEADS_LOOKED_AT: i32 = 25;
 
-/// A volunteer whose approval is suspended or rejected takes no place (read consistently).
-async fn barred(state: &AppState, volunteer: &str) -> Result<bool, AppError> {
-    use shared::pairings::VettingState;
-    Ok(state
-        .store
-        .get_profile(volunteer)
-        .await?
-        .is_some_and(|profile| {
-            matches!(
-                profile.vetting.state,
-                VettingState::Suspended | VettingState::Rejected
-            )
-        }))
-}
-
 async fn head(
     state: &AppState,
     event_id: &str,
@@ -56,7 +41,7 @@ async fn head(
         .await?;
     let queued = !heads.is_empty();
     for head in heads {
-        if kind == PlaceKind::Child || !barred(state, &head.person_id).await? {
+        if kind == PlaceKind::Child || !state.store.volunteer_barred(&head.person_id).await? {
             return Ok(Some(head));
         }
     }

@@ -190,6 +190,33 @@ impl Store {
         self.get_as(profile_key(user)).await
     }
 
+    /// Whether the volunteer's approval is suspended or rejected (consistent read); a volunteer
+    /// without a profile yet is not barred.
+    pub async fn volunteer_barred(&self, user: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .get_profile(user)
+            .await?
+            .is_some_and(|profile| profile.vetting.state.bars()))
+    }
+
+    /// The same rule as one check of another capability's transaction (a sign-up, a promotion
+    /// off the waitlist): it holds only while the volunteer is neither suspended nor rejected.
+    /// A rejection disables the account right after; this holds even before that lands.
+    pub(crate) fn volunteer_not_barred(&self, user: &str) -> Result<TransactWriteItem, StoreError> {
+        let check = build(
+            ConditionCheck::builder()
+                .table_name(self.table())
+                .set_key(Some(profile_key(user)))
+                .condition_expression(
+                    "attribute_not_exists(f_vetting) OR (f_vetting <> :suspended AND f_vetting <> :rejected)",
+                )
+                .expression_attribute_values(":suspended", s(VettingState::Suspended.as_str()))
+                .expression_attribute_values(":rejected", s(VettingState::Rejected.as_str()))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().condition_check(check).build())
+    }
+
     /// Every profile, from the index (lists only: decide nothing from it).
     pub async fn profiles(&self) -> Result<Vec<VolunteerProfile>, StoreError> {
         self.query_all(GSI1, "GSI1PK", &format!("VOLUNTEERS#{DISTRICT}"), None)

@@ -1,11 +1,11 @@
 //! In-app messages: `NOTIF#<user>` / `<ulid>`, newest last in key order.
 
+use crate::store::retry::SendRetrying as _;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use shared::events::Notification;
 
 use super::put_write;
 use crate::store::item::{from_item, key, s, to_item, Item};
-use crate::store::retry::SendRetrying as _;
 use crate::store::{Store, StoreError};
 
 /// A message that rides in the transaction of the change it reports (a promotion from the
@@ -30,19 +30,8 @@ impl Store {
         user_id: &str,
         notification: &Notification,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(notification_item(user_id, notification)?))
-            .condition_expression("attribute_not_exists(PK)")
-            .send_retrying()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if super::super::is_condition_failure(&error) => Ok(()),
-            Err(error) => Err(StoreError::from_sdk(error)),
-        }
+        self.put_new(notification_item(user_id, notification)?)
+            .await
     }
 
     pub(super) fn tell_write(&self, tell: &Tell) -> Result<TransactWriteItem, StoreError> {

@@ -10,16 +10,16 @@
 //! queue entry (`queue`) and the sign-up. A request that fails after drawing its position leaves
 //! a gap in the numbers, never in the counters.
 
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 use shared::api::AuditEntry;
 use shared::events::{EventStatus, PlaceKind, SignupRecord, SignupStatus};
 
 use super::{
-    build, counters, event_key, event_pk, number, put_write, queue_key, signup_key, sort_key,
+    counters, event_key, event_pk, number, put_write, queue_key, signup_key, sort_key,
     update_write, ScheduleChange, WaitEntry,
 };
-use crate::store::item::{from_item, key, n, s, to_item, Item};
+use crate::store::item::{from_item, n, s, to_item, Item};
 use crate::store::retry::SendRetrying as _;
 use crate::store::schema::GSI1;
 use crate::store::{is_condition_failure, Store, StoreError};
@@ -110,30 +110,6 @@ impl Store {
         put_write(put)
     }
 
-    /// The volunteer's approval is neither suspended nor rejected (a rejection disables the
-    /// account right after; this holds even if that step has not landed yet). The profile
-    /// belongs to the pairings capability (`store::pairings`); this only reads its `f_vetting`.
-    pub(super) fn not_suspended(&self, user_id: &str) -> Result<TransactWriteItem, StoreError> {
-        let check = ConditionCheck::builder()
-            .table_name(self.table())
-            .set_key(Some(key(format!("USER#{user_id}"), "VOLUNTEER")))
-            .condition_expression(
-                "attribute_not_exists(f_vetting) OR (f_vetting <> :suspended AND f_vetting <> :rejected)",
-            )
-            .expression_attribute_values(
-                ":suspended",
-                s(shared::pairings::VettingState::Suspended.as_str()),
-            )
-            .expression_attribute_values(
-                ":rejected",
-                s(shared::pairings::VettingState::Rejected.as_str()),
-            )
-            .build();
-        Ok(TransactWriteItem::builder()
-            .condition_check(build(check)?)
-            .build())
-    }
-
     /// Runs a join's writes with the checks, schedule change and audit entry that ride along.
     async fn join_transaction(
         &self,
@@ -149,7 +125,7 @@ impl Store {
             None => None,
         };
         let vetting_at = if join.check_suspension {
-            push(self.not_suspended(&join.signup.person_id)?)
+            push(self.volunteer_not_barred(&join.signup.person_id)?)
         } else {
             None
         };

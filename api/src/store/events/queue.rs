@@ -182,7 +182,7 @@ impl Store {
         // A volunteer suspended while waiting is passed over (they keep their place in the
         // queue for when they are reinstated); a suspension landing now sends the caller round.
         if next.kind == PlaceKind::Volunteer {
-            writes.push(self.not_suspended(&next.person_id)?);
+            writes.push(self.volunteer_not_barred(&next.person_id)?);
         }
         Ok(writes)
     }
