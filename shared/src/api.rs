@@ -261,6 +261,18 @@ impl Validate for ChangePasswordRequest {
     }
 }
 
+/// Someone to choose in a picker (a group member, an organiser): active accounts only.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonOption {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Where they work (school, villages, unit), to tell namesakes apart.
+    pub detail: String,
+}
+
 /// One page of a list, with an opaque cursor for the next page.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,6 +280,10 @@ pub struct Page<T> {
     pub items: Vec<T>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+    /// How many items the whole list holds (every page says it, so a table can show where
+    /// the reader is), when the list counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -406,6 +422,9 @@ pub struct AuditEntry {
     /// What was acted on, e.g. `user:01J…` (later `child:01J…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// The target as a person reads it ("儿童 王小雨"), filled when the log is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_label: Option<String>,
     /// Where the request came from (client IP as the server saw it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

@@ -169,6 +169,7 @@ async fn an_item_over_400_kb_is_refused_as_too_large_not_as_a_server_fault() {
         actor_id: None,
         actor_name: None,
         target: None,
+        target_label: None,
         source: None,
         detail: Some("x".repeat(410 * 1024)),
     };

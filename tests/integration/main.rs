@@ -11,6 +11,7 @@ mod dynamo_rules;
 mod events;
 mod events_races;
 mod lambda;
+mod lists;
 mod openapi;
 mod pairings;
 mod pairings_races;

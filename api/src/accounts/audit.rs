@@ -62,6 +62,7 @@ pub fn entry(
         actor_id: actor.id.clone(),
         actor_name: actor.name.clone(),
         target,
+        target_label: None,
         source: actor.source.clone(),
         detail,
     }

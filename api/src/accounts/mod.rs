@@ -2,7 +2,9 @@
 //! Knows nothing about HTTP; the handlers in `http::routes` call these.
 
 mod audit;
+mod audit_labels;
 pub mod passwords;
+mod people;
 mod session_cache;
 mod tokens;
 
@@ -19,6 +21,8 @@ use crate::store::sign_in::Reservation;
 use crate::store::users::{CreateUserError, InviteError, UserRecord};
 use crate::{AppError, AppState};
 pub use audit::{entry as audit_entry, record, record_with, Actor, AuditWriter};
+pub use audit_labels::label_entries;
+pub use people::{find_people, person_matches, person_option};
 pub use session_cache::SessionCache;
 
 /// A signed-in user, as every authorised request knows them.

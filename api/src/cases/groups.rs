@@ -331,6 +331,33 @@ pub async fn add_member(
     Err(AppError::Conflict)
 }
 
+/// People the lead (or an admin) may add to the group, found by name: active teachers,
+/// counsellors, volunteers and directors who are not members yet. Only those who manage the
+/// group may search (others learn nothing about who could join).
+pub async fn member_candidates(
+    state: &AppState,
+    user: &CurrentUser,
+    child_id: &str,
+    query: &str,
+) -> Result<Vec<shared::api::PersonOption>, AppError> {
+    let standing = standing(state, user, child_id).await?;
+    if !standing.can_manage(user) {
+        return Err(AppError::Forbidden);
+    }
+    let members = state.store.members(child_id).await?;
+    let roles = [
+        Role::Teacher,
+        Role::Counsellor,
+        Role::Volunteer,
+        Role::Director,
+    ];
+    Ok(crate::accounts::find_people(state, query, &roles)
+        .await?
+        .into_iter()
+        .filter(|person| !members.iter().any(|member| member.user_id == person.id))
+        .collect())
+}
+
 pub async fn remove_member(
     state: &AppState,
     user: &CurrentUser,

@@ -78,6 +78,7 @@ pub async fn list(
     villages.sort();
     villages.dedup();
     let cursor = query.cursor.as_deref();
+    let total = count(state, user, &filter, &villages, id_tail.as_deref()).await?;
     let (items, next) = if let Some(tail) = id_tail {
         // The district-wide ID index, limited to the reader's villages inside the query: the
         // page, its count and its cursor then hold nothing from elsewhere.
@@ -128,7 +129,44 @@ pub async fn list(
         Some(shown.join(",")),
     )
     .await?;
-    Ok(Page { items, next })
+    Ok(Page {
+        items,
+        next,
+        total: Some(total),
+    })
+}
+
+/// How many children the whole list holds, counted by the same queries that page it.
+async fn count(
+    state: &AppState,
+    user: &CurrentUser,
+    filter: &ChildFilter,
+    villages: &[String],
+    id_tail: Option<&str>,
+) -> Result<u64, AppError> {
+    if let Some(tail) = id_tail {
+        let mut filter = filter.clone();
+        filter.villages = villages.to_vec();
+        let source = ChildSource::IdTail(tail.to_string());
+        return Ok(state.store.count_children(&source, &filter).await?);
+    }
+    if villages.is_empty() {
+        if user.role != Role::Admin {
+            return Ok(0);
+        }
+        return Ok(state
+            .store
+            .count_children(&ChildSource::District, filter)
+            .await?);
+    }
+    let mut total = 0;
+    for village in villages {
+        total += state
+            .store
+            .count_children(&ChildSource::Village(village.clone()), filter)
+            .await?;
+    }
+    Ok(total)
 }
 
 /// Per village: after which child (its name key) the list goes on, or `None` once the
@@ -206,6 +244,9 @@ async fn merged_page(
         })
         .collect();
     order.sort();
+    if filter.descending {
+        order.reverse();
+    }
     order.truncate(PAGE_SIZE);
     let mut taken = vec![0usize; villages.len()];
     for (_, village, _) in &order {

@@ -202,6 +202,7 @@ fn entry_of(record: AuditRecord) -> AuditEntry {
         actor_id: record.actor_id,
         actor_name: record.actor_name,
         target: record.target,
+        target_label: None,
         source: record.source,
         detail: record.detail,
     }
@@ -210,6 +211,42 @@ fn entry_of(record: AuditRecord) -> AuditEntry {
 impl Store {
     /// A month newest first, merged from its partitions: each is read from below the oldest
     /// id it has already contributed, and the page takes the newest `limit` of what came back.
+    /// How many entries a listing of `filter` walks through.
+    pub async fn count_audit(&self, filter: &AuditFilter) -> Result<u64, StoreError> {
+        let (index, pk_name, partition) = match filter {
+            AuditFilter::Month { year, month } => {
+                let counts = month_partitions(*year, *month)
+                    .into_iter()
+                    .map(|partition| {
+                        self.count_every_page(
+                            self.client
+                                .query()
+                                .table_name(self.table())
+                                .key_condition_expression("PK = :pk")
+                                .expression_attribute_values(":pk", s(partition)),
+                        )
+                    });
+                let mut total = 0;
+                for count in futures::future::join_all(counts).await {
+                    total += count?;
+                }
+                return Ok(total);
+            }
+            AuditFilter::ByActor(actor) => (GSI1, "GSI1PK", format!("AUDITBY#{actor}")),
+            AuditFilter::ByTarget(target) => (GSI2, "GSI2PK", format!("AUDITON#{target}")),
+        };
+        self.count_every_page(
+            self.client
+                .query()
+                .table_name(self.table())
+                .index_name(index)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", pk_name)
+                .expression_attribute_values(":pk", s(partition)),
+        )
+        .await
+    }
+
     async fn list_audit_month(
         &self,
         year: i32,
@@ -287,7 +324,11 @@ impl Store {
             .into_iter()
             .map(|(_, record)| entry_of(record))
             .collect();
-        Ok(Ok(Page { items, next }))
+        Ok(Ok(Page {
+            items,
+            next,
+            total: None,
+        }))
     }
 }
 
@@ -373,7 +414,11 @@ impl Store {
             .into_iter()
             .map(|item| from_item::<AuditRecord>(item).map(entry_of))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Ok(Page { items, next }))
+        Ok(Ok(Page {
+            items,
+            next,
+            total: None,
+        }))
     }
 }
 

@@ -525,26 +525,4 @@ impl Store {
             .map(from_item)
             .collect()
     }
-
-    /// Active users, from the status index (whom to notify; decide nothing else from it).
-    pub async fn active_users(&self) -> Result<Vec<super::users::UserRecord>, StoreError> {
-        self.users_with_status(shared::api::UserStatus::Active)
-            .await
-    }
-
-    pub async fn users_with_status(
-        &self,
-        status: shared::api::UserStatus,
-    ) -> Result<Vec<super::users::UserRecord>, StoreError> {
-        self.query_all(
-            super::schema::GSI2,
-            "GSI2PK",
-            &format!("USERSTATUS#{}", status.as_str()),
-            None,
-        )
-        .await?
-        .into_iter()
-        .map(from_item)
-        .collect()
-    }
 }

@@ -234,6 +234,29 @@ impl Store {
         }
     }
 
+    /// How many items a query finds, all pages counted (the items themselves never travel).
+    pub(crate) async fn count_every_page(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<u64, StoreError> {
+        let query = query.select(aws_sdk_dynamodb::types::Select::Count);
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let output = query
+                .clone()
+                .set_exclusive_start_key(start.take())
+                .send_retrying()
+                .await
+                .map_err(StoreError::from_sdk)?;
+            total += u64::try_from(output.count).unwrap_or(0);
+            match output.last_evaluated_key {
+                Some(next) => start = Some(next),
+                None => return Ok(total),
+            }
+        }
+    }
+
     /// Items of one partition whose sort key starts with `prefix`, all pages (or the first
     /// `limit`), read consistently.
     pub(crate) async fn query_prefix(

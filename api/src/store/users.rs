@@ -262,6 +262,50 @@ impl Store {
     }
 
     /// Users by username, optionally only those with one status (e.g. volunteers to approve).
+    /// Active users, from the status index (whom to notify, whom to offer in a picker;
+    /// decide nothing else from it).
+    pub async fn active_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.users_with_status(UserStatus::Active).await
+    }
+
+    pub async fn users_with_status(
+        &self,
+        status: UserStatus,
+    ) -> Result<Vec<UserRecord>, StoreError> {
+        self.query_all(GSI2, "GSI2PK", &status_partition(status), None)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// Every account, from the users index.
+    pub async fn all_users(&self) -> Result<Vec<UserRecord>, StoreError> {
+        self.query_all(GSI1, "GSI1PK", USERS_PARTITION, None)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// How many accounts the users list (of one status) holds.
+    pub async fn count_users(&self, status: Option<UserStatus>) -> Result<u64, StoreError> {
+        let (index, pk_name, partition) = match status {
+            None => (GSI1, "GSI1PK", USERS_PARTITION.to_string()),
+            Some(status) => (GSI2, "GSI2PK", status_partition(status)),
+        };
+        self.count_every_page(
+            self.client
+                .query()
+                .table_name(self.table())
+                .index_name(index)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", pk_name)
+                .expression_attribute_values(":pk", s(partition)),
+        )
+        .await
+    }
+
     pub async fn list_users(
         &self,
         status: Option<UserStatus>,
@@ -303,7 +347,11 @@ impl Store {
             .into_iter()
             .map(from_item)
             .collect::<Result<Vec<UserRecord>, _>>()?;
-        Ok(Ok(Page { items, next }))
+        Ok(Ok(Page {
+            items,
+            next,
+            total: None,
+        }))
     }
 
     /// Sets a new password hash; `end_sessions` also ends every session of the user (the

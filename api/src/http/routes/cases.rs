@@ -8,12 +8,14 @@ use shared::cases::{
     Crisis, Note, NoteRequest, PlanVersion, RaiseCrisisRequest, SavePlanRequest,
 };
 
+use super::query_args::PeopleArgs;
 use super::record_id;
 use crate::accounts::CurrentUser;
 use crate::cases;
 use crate::http::error::HttpResult;
-use crate::http::extract::{ClientSource, JsonBody};
+use crate::http::extract::{ClientSource, JsonBody, QueryArgs};
 use crate::AppState;
+use shared::api::PersonOption;
 
 pub(super) async fn list(
     State(state): State<AppState>,
@@ -64,6 +66,18 @@ pub(super) async fn add_member(
     let id = record_id(&id)?;
     Ok(Json(
         cases::add_member(&state, &user, id, &request, source).await?,
+    ))
+}
+
+pub(super) async fn member_candidates(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    QueryArgs(args): QueryArgs<PeopleArgs>,
+) -> HttpResult<Json<Vec<PersonOption>>> {
+    let id = record_id(&id)?;
+    Ok(Json(
+        cases::member_candidates(&state, &user, id, args.q.as_deref().unwrap_or("")).await?,
     ))
 }
 

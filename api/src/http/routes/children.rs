@@ -10,7 +10,7 @@ use shared::children::{
 };
 use shared::eligibility::CoreDistricts;
 
-use super::query_args::{ChildListArgs, FormatArgs};
+use super::query_args::{self, ChildListArgs, FormatArgs};
 use super::record_id;
 use crate::accounts::CurrentUser;
 use crate::http::error::{HttpError, HttpResult};
@@ -37,6 +37,7 @@ pub(super) async fn list(
             eligible: args.eligible,
             status: args.status.map(|status| status.as_str().to_string()),
             villages: Vec::new(),
+            descending: args.sort == Some(query_args::NameOrder::Descending),
         },
         cursor: args.cursor,
     };

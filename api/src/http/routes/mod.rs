@@ -114,6 +114,7 @@ fn routes() -> Routes {
         .add(Method::POST, "/api/users", ADMIN, create_user)
         .add(Method::POST, "/api/users/{id}/approve", ADMIN, approve_user)
         .add(Method::POST, "/api/users/{id}/disable", ADMIN, disable_user)
+        .add(Method::GET, "/api/people", ADMIN, people)
         .add(Method::GET, "/api/audit", ADMIN, list_audit)
         .add(Method::GET, "/api/divisions/villages", Access::AnyUser, villages)
         .add(Method::GET, "/api/children", REGISTRY, children::list)
@@ -153,6 +154,7 @@ fn routes() -> Routes {
         .add(Method::GET, "/api/cases/candidates", CASE_CREATORS, cases::candidates)
         .add(Method::POST, "/api/cases", CASE_CREATORS, cases::create)
         .add(Method::GET, "/api/cases/{id}", Access::AnyUser, cases::view)
+        .add(Method::GET, "/api/cases/{id}/member-candidates", Access::AnyUser, cases::member_candidates)
         .add(Method::POST, "/api/cases/{id}/members", Access::AnyUser, cases::add_member)
         .add(Method::POST, "/api/cases/{id}/members/{user_id}/remove", Access::AnyUser, cases::remove_member)
         .add(Method::PUT, "/api/cases/{id}/plan", Access::AnyUser, cases::save_plan)
@@ -303,16 +305,53 @@ async fn list_users(
     State(state): State<AppState>,
     QueryArgs(args): QueryArgs<query_args::ListUsersArgs>,
 ) -> HttpResult<Json<Page<UserSummary>>> {
+    let search = args.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if args.role.is_some() || search.is_some() {
+        // A search reads the accounts of one status (a district has hundreds) and answers
+        // every match on one page.
+        let mut users = match args.status {
+            Some(status) => state.store.users_with_status(status).await,
+            None => state.store.all_users().await,
+        }
+        .map_err(crate::AppError::from)?;
+        users.retain(|user| {
+            args.role.is_none_or(|role| user.role == role)
+                && search.is_none_or(|q| crate::accounts::person_matches(user, q))
+        });
+        users.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        return Ok(Json(Page {
+            total: Some(users.len() as u64),
+            items: users.iter().map(|user| user.summary()).collect(),
+            next: None,
+        }));
+    }
     let page = state
         .store
         .list_users(args.status, args.cursor.as_deref(), PAGE_SIZE)
         .await
         .map_err(crate::AppError::from)?
         .map_err(|()| bad_cursor())?;
+    let total = state
+        .store
+        .count_users(args.status)
+        .await
+        .map_err(crate::AppError::from)?;
     Ok(Json(Page {
         items: page.items.iter().map(|user| user.summary()).collect(),
         next: page.next,
+        total: Some(total),
     }))
+}
+
+/// Active people to choose in a picker (an organiser, a reviewer): name, role, where.
+async fn people(
+    State(state): State<AppState>,
+    QueryArgs(args): QueryArgs<query_args::PeopleArgs>,
+) -> HttpResult<Json<Vec<shared::api::PersonOption>>> {
+    let roles = query_args::parse_roles(args.roles.as_deref())?;
+    let found =
+        crate::accounts::find_people(&state, args.q.as_deref().unwrap_or(""), &roles).await?;
+    Ok(Json(found))
 }
 
 async fn create_user(
@@ -388,12 +427,20 @@ async fn list_audit(
                 .with_detail("filter by one of month, actor or target"))
         }
     };
-    let page = state
+    let mut page = state
         .store
         .list_audit(&filter, args.cursor.as_deref(), PAGE_SIZE)
         .await
         .map_err(crate::AppError::from)?
         .map_err(|()| bad_cursor())?;
+    page.total = Some(
+        state
+            .store
+            .count_audit(&filter)
+            .await
+            .map_err(crate::AppError::from)?,
+    );
+    accounts::label_entries(&state, &mut page.items).await?;
     accounts::record(&state, &admin.actor(source), AuditAction::AuditRead, None).await?;
     Ok(Json(page))
 }

@@ -11,7 +11,19 @@ use shared::events::EventType;
 #[serde(deny_unknown_fields)]
 pub struct ListUsersArgs {
     pub status: Option<UserStatus>,
+    pub role: Option<shared::Role>,
+    /// Part of a display name, or the start of a username.
+    pub q: Option<String>,
     pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleArgs {
+    /// Part of a display name, or the start of a username.
+    pub q: Option<String>,
+    /// Comma-separated roles (`teacher,counsellor`); every role when absent.
+    pub roles: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -35,7 +47,17 @@ pub struct ChildListArgs {
     pub care_level: Option<CareLevel>,
     pub eligible: Option<bool>,
     pub status: Option<MonitoringStatus>,
+    /// `name` (A→Z, the default) or `-name` (Z→A).
+    pub sort: Option<NameOrder>,
     pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum NameOrder {
+    #[serde(rename = "name")]
+    Ascending,
+    #[serde(rename = "-name")]
+    Descending,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -60,4 +82,20 @@ pub struct EventListArgs {
 #[serde(deny_unknown_fields)]
 pub struct YearArgs {
     pub year: Option<i32>,
+}
+
+/// `teacher,counsellor` → the roles; every role when absent or empty.
+pub fn parse_roles(raw: Option<&str>) -> Result<Vec<shared::Role>, crate::http::error::HttpError> {
+    let Some(raw) = raw.map(str::trim).filter(|raw| !raw.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(|part| {
+            serde_json::from_value::<shared::Role>(serde_json::Value::String(part.trim().into()))
+                .map_err(|_| {
+                    crate::http::error::HttpError::new(shared::ErrorCode::InvalidBody)
+                        .with_detail("roles: comma-separated role names such as teacher,counsellor")
+                })
+        })
+        .collect()
 }

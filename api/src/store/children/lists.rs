@@ -25,6 +25,20 @@ pub struct ChildFilter {
     /// Only children living in these villages (a director's scope), applied in the query so
     /// pages and cursors are made of what the reader may see. Empty: no limit.
     pub villages: Vec<String>,
+    /// Names from Z to A (the index read backwards).
+    pub descending: bool,
+}
+
+impl ChildFilter {
+    /// Whether anything beyond the key narrows the list (then a read may drop items).
+    fn has_conditions(&self) -> bool {
+        !self.villages.is_empty()
+            || self.school.is_some()
+            || self.category.is_some()
+            || self.care_level.is_some()
+            || self.eligible.is_some()
+            || self.status.is_some()
+    }
 }
 
 /// Where a list reads from.
@@ -115,73 +129,19 @@ impl Store {
         mut start: Option<Item>,
         limit: usize,
     ) -> Result<(Vec<ChildItem>, Option<Item>), StoreError> {
-        let (index, pk_name, sk_name, partition) = source.index();
-        let mut conditions = Vec::new();
-        let mut values: Vec<(&str, AttributeValue)> = vec![(":pk", s(partition.clone()))];
-        let mut key_condition = "#pk = :pk".to_string();
-        if let (Some(prefix), ChildSource::District | ChildSource::Village(_)) =
-            (&filter.name_prefix, source)
-        {
-            key_condition.push_str(" AND begins_with(#sk, :prefix)");
-            values.push((":prefix", s(prefix.clone())));
-        }
-        let village_names: Vec<String> = (0..filter.villages.len())
-            .map(|index| format!(":village{index}"))
-            .collect();
-        let in_villages = format!("GSI2PK IN ({})", village_names.join(", "));
-        if !filter.villages.is_empty() {
-            conditions.push(in_villages.as_str());
-            for (name, village) in village_names.iter().zip(&filter.villages) {
-                values.push((name.as_str(), s(village_partition(village))));
-            }
-        }
-        if let Some(school) = &filter.school {
-            conditions.push("contains(f_school, :school)");
-            values.push((":school", s(school.clone())));
-        }
-        if let Some(category) = &filter.category {
-            conditions.push("f_category = :category");
-            values.push((":category", s(category.clone())));
-        }
-        if let Some(level) = &filter.care_level {
-            conditions.push("f_care_level = :level");
-            values.push((":level", s(level.clone())));
-        }
-        if let Some(eligible) = filter.eligible {
-            conditions.push("f_eligible = :eligible");
-            values.push((":eligible", AttributeValue::Bool(eligible)));
-        }
-        if let Some(status) = &filter.status {
-            conditions.push("f_status = :status");
-            values.push((":status", s(status.clone())));
-        }
-        let uses_sk = key_condition.contains("#sk");
+        let (_, pk_name, sk_name, _) = source.index();
+        let filtered = filter.has_conditions();
         let mut found = Vec::new();
         loop {
-            let mut request = self
-                .client
-                .query()
-                .table_name(self.table())
-                .index_name(index)
-                .key_condition_expression(&key_condition)
-                .expression_attribute_names("#pk", pk_name)
+            let output = self
+                .children_query(source, filter)
                 .set_exclusive_start_key(start.take())
                 // Without filters every item read is shown: read exactly what is missing.
-                .limit(if conditions.is_empty() {
-                    i32::try_from(limit.saturating_sub(found.len()).max(1)).unwrap_or(i32::MAX)
-                } else {
+                .limit(if filtered {
                     FILTERED_READ
-                });
-            if uses_sk {
-                request = request.expression_attribute_names("#sk", sk_name);
-            }
-            if !conditions.is_empty() {
-                request = request.filter_expression(conditions.join(" AND "));
-            }
-            for (name, value) in &values {
-                request = request.expression_attribute_values(*name, value.clone());
-            }
-            let output = request
+                } else {
+                    i32::try_from(limit.saturating_sub(found.len()).max(1)).unwrap_or(i32::MAX)
+                })
                 .send_retrying()
                 .await
                 .map_err(StoreError::from_sdk)?;
@@ -203,6 +163,82 @@ impl Store {
                 None => return Ok((found, None)),
             }
         }
+    }
+
+    /// How many children a list from `source` with `filter` holds, all pages counted (the
+    /// index returns counts, not items).
+    pub async fn count_children(
+        &self,
+        source: &ChildSource,
+        filter: &ChildFilter,
+    ) -> Result<u64, StoreError> {
+        self.count_every_page(self.children_query(source, filter))
+            .await
+    }
+
+    /// The query behind a list and its count: key condition, filters, direction.
+    fn children_query(
+        &self,
+        source: &ChildSource,
+        filter: &ChildFilter,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        let (index, pk_name, sk_name, partition) = source.index();
+        let mut conditions = Vec::new();
+        let mut values: Vec<(String, AttributeValue)> = vec![(":pk".into(), s(partition))];
+        let mut key_condition = "#pk = :pk".to_string();
+        if let (Some(prefix), ChildSource::District | ChildSource::Village(_)) =
+            (&filter.name_prefix, source)
+        {
+            key_condition.push_str(" AND begins_with(#sk, :prefix)");
+            values.push((":prefix".into(), s(prefix.clone())));
+        }
+        if !filter.villages.is_empty() {
+            let names: Vec<String> = (0..filter.villages.len())
+                .map(|index| format!(":village{index}"))
+                .collect();
+            conditions.push(format!("GSI2PK IN ({})", names.join(", ")));
+            for (name, village) in names.into_iter().zip(&filter.villages) {
+                values.push((name, s(village_partition(village))));
+            }
+        }
+        if let Some(school) = &filter.school {
+            conditions.push("contains(f_school, :school)".into());
+            values.push((":school".into(), s(school.clone())));
+        }
+        if let Some(category) = &filter.category {
+            conditions.push("f_category = :category".into());
+            values.push((":category".into(), s(category.clone())));
+        }
+        if let Some(level) = &filter.care_level {
+            conditions.push("f_care_level = :level".into());
+            values.push((":level".into(), s(level.clone())));
+        }
+        if let Some(eligible) = filter.eligible {
+            conditions.push("f_eligible = :eligible".into());
+            values.push((":eligible".into(), AttributeValue::Bool(eligible)));
+        }
+        if let Some(status) = &filter.status {
+            conditions.push("f_status = :status".into());
+            values.push((":status".into(), s(status.clone())));
+        }
+        let mut request = self
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name(index)
+            .key_condition_expression(&key_condition)
+            .expression_attribute_names("#pk", pk_name)
+            .scan_index_forward(!filter.descending);
+        if key_condition.contains("#sk") {
+            request = request.expression_attribute_names("#sk", sk_name);
+        }
+        if !conditions.is_empty() {
+            request = request.filter_expression(conditions.join(" AND "));
+        }
+        for (name, value) in values {
+            request = request.expression_attribute_values(name, value);
+        }
+        request
     }
 
     /// Every child of the district (export, and other capabilities' candidate lists).
