@@ -1,14 +1,7 @@
 use crate::driver::{
-    assert_fits_width, click, fill, portal, wait_for, wait_for_text, ChromeDriver,
+    assert_fits_width, click, fill, portal, sign_in, wait_for, wait_for_text, ChromeDriver,
 };
 use tests::ADMIN_PASSWORD;
-
-async fn sign_in(browser: &fantoccini::Client, url: &str, username: &str, password: &str) {
-    browser.goto(&format!("{url}/login")).await.unwrap();
-    fill(browser, "#username", username).await;
-    fill(browser, "#password", password).await;
-    click(browser, "#login-submit").await;
-}
 
 #[tokio::test]
 async fn an_admin_invites_a_teacher_who_sets_a_password_and_signs_in() {
@@ -256,96 +249,6 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
         "符合留守儿童认定条件",
     )
     .await;
-    browser.close().await.unwrap();
-}
-
-/// Not a check: saves phone-sized screenshots of the main screens to `target/screenshots/` for
-/// a person to look at. Run with `cargo test --test browser -- --ignored screenshots`.
-#[tokio::test]
-#[ignore]
-async fn screenshots() {
-    let app = portal().await;
-    let accounts = api::demo::fill(&app.server.state).await.unwrap();
-    let director = accounts
-        .iter()
-        .find(|a| a.role == shared::Role::Director)
-        .unwrap();
-    let driver = ChromeDriver::start().await;
-    let browser = driver.browser(360, 740).await;
-    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
-    std::fs::create_dir_all(&out).unwrap();
-    let shot = |name: &'static str| {
-        let browser = browser.clone();
-        let out = out.clone();
-        async move {
-            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-            let png = browser.screenshot().await.unwrap();
-            std::fs::write(out.join(format!("{name}.png")), png).unwrap();
-        }
-    };
-    browser.goto(&format!("{}/login", app.url)).await.unwrap();
-    wait_for(&browser, "#login-form").await;
-    shot("login").await;
-    sign_in(&browser, &app.url, &director.username, &director.password).await;
-    wait_for(&browser, "#home-director").await;
-    shot("home-director").await;
-    browser
-        .goto(&format!("{}/children", app.url))
-        .await
-        .unwrap();
-    wait_for(&browser, "#children-list li").await;
-    shot("children").await;
-    click(&browser, "#children-list li a").await;
-    wait_for(&browser, "#child-detail").await;
-    shot("child-detail").await;
-    browser
-        .goto(&format!("{}/children/new", app.url))
-        .await
-        .unwrap();
-    wait_for(&browser, "#child-form").await;
-    shot("child-form").await;
-    sign_in(&browser, &app.url, "admin", ADMIN_PASSWORD).await;
-    wait_for(&browser, "#home-admin").await;
-    shot("home-admin").await;
-    browser
-        .goto(&format!("{}/children/review", app.url))
-        .await
-        .unwrap();
-    wait_for(&browser, "#review-list").await;
-    shot("review").await;
-    browser.goto(&format!("{}/users", app.url)).await.unwrap();
-    wait_for(&browser, "#user-list").await;
-    shot("users").await;
-    browser.goto(&format!("{}/events", app.url)).await.unwrap();
-    wait_for(&browser, "#event-list li").await;
-    shot("events").await;
-    click(&browser, "#event-list li a").await;
-    wait_for(&browser, "#event-detail").await;
-    shot("event").await;
-    browser.goto(&format!("{}/cases", app.url)).await.unwrap();
-    wait_for(&browser, "#case-list li").await;
-    shot("cases").await;
-    click(&browser, "#case-list li a").await;
-    wait_for(&browser, "#plan-form").await;
-    shot("case").await;
-    browser
-        .goto(&format!("{}/pairings", app.url))
-        .await
-        .unwrap();
-    wait_for(&browser, ".pairing-list").await;
-    shot("pairings").await;
-    let volunteer = accounts
-        .iter()
-        .find(|a| a.role == shared::Role::Volunteer)
-        .unwrap();
-    sign_in(&browser, &app.url, &volunteer.username, &volunteer.password).await;
-    wait_for(&browser, "#home-volunteer").await;
-    browser
-        .goto(&format!("{}/my/child", app.url))
-        .await
-        .unwrap();
-    wait_for(&browser, ".my-child").await;
-    shot("my-child").await;
     browser.close().await.unwrap();
 }
 
