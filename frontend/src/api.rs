@@ -139,16 +139,53 @@ pub async fn register(request: &RegisterVolunteerRequest) -> ApiResult<UserSumma
     post("/api/auth/register", request).await
 }
 
+/// The users list: one status, one role, a name search (a search answers every match on
+/// one page), and the total.
 pub async fn users(
     status: Option<UserStatus>,
+    role: Option<shared::Role>,
+    search: String,
     cursor: Option<String>,
 ) -> ApiResult<Page<UserSummary>> {
+    let search = search.trim().to_string();
     get(&format!(
         "/api/users{}",
         query(&[
             ("status", status.map(UserStatus::as_str)),
+            ("role", role.map(shared::Role::as_str)),
+            ("q", (!search.is_empty()).then_some(search.as_str())),
             ("cursor", cursor.as_deref())
         ])
+    ))
+    .await
+}
+
+fn role_list(roles: &[shared::Role]) -> String {
+    roles
+        .iter()
+        .map(|role| role.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Active people by name, for pickers (admins).
+pub async fn people(search: &str, roles: &[shared::Role]) -> ApiResult<Vec<PersonOption>> {
+    let roles = role_list(roles);
+    get(&format!(
+        "/api/people{}",
+        query(&[
+            ("q", Some(search.trim())),
+            ("roles", (!roles.is_empty()).then_some(roles.as_str())),
+        ])
+    ))
+    .await
+}
+
+/// People the group's lead may add, by name.
+pub async fn case_member_candidates(case_id: &str, search: &str) -> ApiResult<Vec<PersonOption>> {
+    get(&format!(
+        "/api/cases/{case_id}/member-candidates{}",
+        query(&[("q", Some(search.trim()))])
     ))
     .await
 }
@@ -219,6 +256,8 @@ pub struct ChildQuery {
     pub care_level: String,
     pub eligible: String,
     pub status: String,
+    /// "name" (A→Z, the default) or "-name".
+    pub sort: String,
 }
 
 pub async fn children(
@@ -234,6 +273,7 @@ pub async fn children(
         ("care_level", non_empty(&filters.care_level)),
         ("eligible", non_empty(&filters.eligible)),
         ("status", non_empty(&filters.status)),
+        ("sort", non_empty(&filters.sort)),
         ("cursor", cursor),
     ];
     let borrowed: Vec<(&str, Option<&str>)> = pairs
@@ -241,6 +281,16 @@ pub async fn children(
         .map(|(name, value)| (*name, value.as_deref()))
         .collect();
     get(&format!("/api/children{}", query(&borrowed))).await
+}
+
+/// The first children whose name starts with `search` (or whose ID number ends with it), for
+/// pickers; the registry's own list and audit.
+pub async fn children_search(search: &str) -> ApiResult<Vec<ChildSummary>> {
+    let filters = ChildQuery {
+        q: search.to_string(),
+        ..ChildQuery::default()
+    };
+    children(&filters, None).await.map(|page| page.items)
 }
 
 pub async fn child(id: &str) -> ApiResult<ChildRecord> {
@@ -361,8 +411,13 @@ pub async fn save_event(id: Option<(&str, u64)>, event: EventInput) -> ApiResult
     }
 }
 
-pub async fn cancel_event(id: &str) -> ApiResult<EventRecord> {
-    post(&format!("/api/events/{id}/cancel"), &serde_json::json!({})).await
+/// Calls an event off; the reason goes to everyone signed up.
+pub async fn cancel_event(id: &str, reason: String) -> ApiResult<EventRecord> {
+    post(
+        &format!("/api/events/{id}/cancel"),
+        &shared::events::CancelEventRequest { reason },
+    )
+    .await
 }
 
 pub async fn sign_up(id: &str) -> ApiResult<SignupRecord> {

@@ -4,6 +4,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::shell::{Protected, Shell};
+use crate::components::toast::provide_toasts;
 use crate::i18n::I18n;
 use crate::pages;
 use crate::session::{Session, SessionState};
@@ -12,6 +13,7 @@ use crate::session::{Session, SessionState};
 pub fn App() -> impl IntoView {
     let i18n = I18n::load();
     provide_context(i18n);
+    provide_toasts();
     let session = Session(RwSignal::new(SessionState::Checking));
     provide_context(session);
     spawn_local(async move {

@@ -123,6 +123,20 @@ pub struct Site {
     pub site: SiteInput,
 }
 
+/// Why an event is called off: told to everyone signed up and kept in the audit log.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelEventRequest {
+    pub reason: String,
+}
+
+impl CancelEventRequest {
+    pub fn validate(&self) -> Result<String, Vec<FieldError>> {
+        text_field("reason", &self.reason, limits::REASON_MAX, true).map_err(|error| vec![error])
+    }
+}
+
 /// Who may see and sign up for an event.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -115,8 +115,8 @@ async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
     wait_for_text(&browser, "#home-admin", "名册中还没有儿童").await;
     assert_fits_width(&browser, 360).await;
     browser.goto(&format!("{}/users", app.url)).await.unwrap();
-    click(&browser, "li[data-username='mama.lin'] .approve").await;
-    wait_for_text(&browser, "li[data-username='mama.lin']", "正常").await;
+    click(&browser, "tr[data-username='mama.lin'] .approve").await;
+    wait_for_text(&browser, "tr[data-username='mama.lin']", "正常").await;
     assert_fits_width(&browser, 360).await;
     click(&browser, "#sign-out").await;
     wait_for(&browser, "#login-form").await;
@@ -137,7 +137,7 @@ async fn a_volunteer_registers_on_a_phone_and_waits_for_approval() {
     .await;
     browser.refresh().await.unwrap();
     wait_for_text(&browser, "#home-volunteer", "周末亲子阅读").await;
-    wait_for_text(&browser, "#home-volunteer", "查看全部 1 个活动").await;
+    wait_for(&browser, "#panel-events .panel-count[data-count='1']").await;
 
     browser.close().await.unwrap();
 }
@@ -210,10 +210,14 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
     fill(&browser, "#child-name", "何小军").await;
     set_date(&browser, "#child-birth", "2016-04-10").await;
     fill(&browser, "#child-school", "龙湾区永中第一小学").await;
+    // Nothing is chosen for a person: gender and category are asked, not assumed.
+    click(&browser, "#child-gender-male").await;
+    click(&browser, "#child-category-left_behind").await;
     // Father works in Lucheng, a core district of the same city; mother at home and capable.
+    click(&browser, "#father-situation-away").await;
     choose_county(&browser, "#father-county", "33", "3303", "330302").await;
-    set_date(&browser, "#father .since", "2023-01-01").await;
-    click(&browser, "#mother .home").await;
+    set_date(&browser, "#father-since", "2023-01-01").await;
+    click(&browser, "#mother-situation-home").await;
     wait_for(&browser, "#mother-capacity")
         .await
         .select_by_value("capable")
@@ -226,7 +230,7 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
     // Father now works in another province, for 7 months.
     let seven_months_ago = (chrono::Utc::now().date_naive() - chrono::Months::new(7)).to_string();
     choose_county(&browser, "#father-county", "44", "4401", "440106").await;
-    set_date(&browser, "#father .since", &seven_months_ago).await;
+    set_date(&browser, "#father-since", &seven_months_ago).await;
     // The father now counts as working away, but the definition still needs the mother to be
     // away too or unable to act as guardian; she is capable, so: still not eligible.
     let verdict = wait_for_text(&browser, "#eligibility", "已满 6 个月").await;
@@ -411,7 +415,7 @@ async fn a_stale_plan_edit_shows_the_conflict_and_is_re_applied() {
     wait_for_text(&a, "#plan-saved", "v2").await;
     // B, still on v1, adds a goal and saves: refused, with A's change shown.
     click(&b, "#add-goal").await;
-    fill(&b, ".goal:last-child .goal-title", "数学补习").await;
+    fill(&b, ".goal:last-child .goal-title input", "数学补习").await;
     click(&b, "#plan-save").await;
     let conflict = wait_for_text(&b, "#plan-conflict", "情况概述").await;
     assert!(conflict.contains("母亲已回乡就业"), "{conflict}");
@@ -470,22 +474,12 @@ async fn an_admin_pairs_a_vetted_volunteer_who_logs_a_contact_on_her_phone() {
     sign_in(&desk, &app.url, "admin", ADMIN_PASSWORD).await;
     wait_for(&desk, "#home-admin").await;
     desk.goto(&format!("{}/volunteers", app.url)).await.unwrap();
-    click(&desk, "li[data-volunteer='顾丽'] .vet-approve").await;
-    wait_for_text(&desk, "li[data-volunteer='顾丽']", "已通过").await;
+    click(&desk, "tr[data-volunteer='顾丽'] .vet-approve").await;
+    wait_for_text(&desk, "tr[data-volunteer='顾丽']", "已通过").await;
     desk.goto(&format!("{}/pairings", app.url)).await.unwrap();
-    wait_for(&desk, "#pair-child option:nth-child(2)").await;
-    let select = wait_for(&desk, "#pair-child").await;
-    let value = desk
-        .execute(
-            "return [...arguments[0].options].find(o => o.text.includes('韩小溪')).value;",
-            vec![serde_json::to_value(&select).unwrap()],
-        )
-        .await
-        .unwrap();
-    select
-        .select_by_value(value.as_str().unwrap())
-        .await
-        .unwrap();
+    // The child is found by typing, not by scrolling a list of every child.
+    fill(&desk, "#pair-child", "韩小溪").await;
+    click(&desk, "#pair-child-option-0").await;
     click(&desk, "#suggestions li[data-volunteer='顾丽'] .pair").await;
     wait_for_text(&desk, ".pairing-list", "韩小溪 ↔ 顾丽").await;
 

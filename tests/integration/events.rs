@@ -311,19 +311,34 @@ async fn staff_sign_up_children_of_their_scope_and_calendars_carry_no_names() {
     assert!(text.contains("永中街道儿童之家"));
     assert!(!text.contains("冯小满"), "no child names in calendars");
 
-    // Cancelling the event tells the director who entered the child.
+    // Cancelling asks why; without a reason nothing changes.
+    let unexplained = admin
+        .post(
+            &format!("/api/events/{id}/cancel"),
+            &json!({"reason": "  "}),
+        )
+        .await;
+    assert_eq!(unexplained.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let still = body(admin.get(&format!("/api/events/{id}")).await).await;
+    assert_eq!(still["event"]["status"], "published");
+
+    // Cancelling the event tells the director who entered the child, and why.
     assert_eq!(
         admin
-            .post(&format!("/api/events/{id}/cancel"), &json!({}))
+            .post(
+                &format!("/api/events/{id}/cancel"),
+                &json!({"reason": "台风预警,活动取消"}),
+            )
             .await
             .status(),
         StatusCode::OK
     );
     let told = body(director.get("/api/notifications").await).await;
-    assert!(told[0]["text"]["en"]
-        .as_str()
-        .unwrap()
-        .contains("cancelled"));
+    let notice = told[0]["text"]["zh"].as_str().unwrap();
+    assert!(
+        notice.contains("已取消") && notice.contains("台风预警"),
+        "{notice}"
+    );
 }
 
 #[tokio::test]

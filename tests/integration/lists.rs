@@ -81,7 +81,12 @@ async fn the_users_list_counts_filters_by_role_and_finds_by_name() {
     assert_eq!(found["items"][0]["username"], "teacher.zhou");
 
     // The people picker: active accounts of the roles asked for, admins only.
-    let people = body(admin.get("/api/people?q=teacher&roles=teacher,counsellor").await).await;
+    let people = body(
+        admin
+            .get("/api/people?q=teacher&roles=teacher,counsellor")
+            .await,
+    )
+    .await;
     assert_eq!(people.as_array().map(Vec::len), Some(2), "{people}");
     assert!(people[0].get("password_hash").is_none());
     let director = app.user(&admin, "dir.people", "director").await;
@@ -121,7 +126,11 @@ async fn only_a_groups_lead_searches_whom_to_add_and_members_are_not_offered_aga
         .await;
     assert_eq!(added.status(), StatusCode::OK);
     let again = body(lead.get(&path).await).await;
-    assert_eq!(again.as_array().map(Vec::len), Some(0), "a member is not offered");
+    assert_eq!(
+        again.as_array().map(Vec::len),
+        Some(0),
+        "a member is not offered"
+    );
 
     // Someone outside the group learns nothing (404); the village's director only looks.
     assert_eq!(outsider.get(&path).await.status(), StatusCode::NOT_FOUND);
@@ -139,7 +148,10 @@ async fn the_audit_log_names_people_and_children_instead_of_ids() {
     );
     let log = body(admin.get("/api/audit").await).await;
     let entries = log["items"].as_array().expect("entries");
-    assert!(log["total"].as_u64().unwrap_or(0) >= entries.len() as u64, "{log}");
+    assert!(
+        log["total"].as_u64().unwrap_or(0) >= entries.len() as u64,
+        "{log}"
+    );
     let about_child = entries
         .iter()
         .find(|entry| entry["target"] == format!("child:{child}"))

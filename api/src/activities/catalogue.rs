@@ -113,8 +113,10 @@ pub async fn cancel_event(
     state: &AppState,
     admin: &CurrentUser,
     id: &str,
+    request: &shared::events::CancelEventRequest,
     source: Option<String>,
 ) -> Result<EventRecord, AppError> {
+    let reason = request.validate().map_err(AppError::Invalid)?;
     let event = visible_event(state, admin, id).await?;
     if event.event.status == EventStatus::Cancelled {
         return Err(AppError::Conflict);
@@ -124,7 +126,7 @@ pub async fn cancel_event(
         &admin.actor(source),
         AuditAction::EventCancelled,
         Some(event_target(id)),
-        None,
+        Some(reason.clone()),
     );
     if !state.store.cancel_event(id, &entry).await? {
         return Err(AppError::Conflict);
@@ -141,8 +143,8 @@ pub async fn cancel_event(
         .collect();
     let title = &event.event.title;
     let message = Message::new(
-        format!("活动“{title}”已取消。"),
-        format!("The event “{title}” has been cancelled."),
+        format!("活动“{title}”已取消:{reason}"),
+        format!("The event “{title}” has been cancelled: {reason}"),
     )
     .link(format!("/events/{id}"));
     after_commit(state, &Recipients::users(told), &message).await;

@@ -117,7 +117,7 @@ pub fn operations() -> Vec<Operation> {
         op("POST", "/api/events", "Create an event", Body::Json(schema::<CreateEventRequest>), 201, Answer::Json(schema::<EventRecord>)),
         op("GET", "/api/events/{id}", "An event", NoBody, 200, Answer::Json(schema::<EventRecord>)),
         op("PUT", "/api/events/{id}", "Edit an event", Body::Json(schema::<UpdateEventRequest>), 200, Answer::Json(schema::<EventRecord>)),
-        op("POST", "/api/events/{id}/cancel", "Cancel an event (tells everyone)", NoBody, 200, Answer::Json(schema::<EventRecord>)),
+        op("POST", "/api/events/{id}/cancel", "Cancel an event (tells everyone)", Body::Json(schema::<shared::events::CancelEventRequest>), 200, Answer::Json(schema::<EventRecord>)),
         op("POST", "/api/events/{id}/signup", "Sign up (or join the waitlist)", NoBody, 200, Answer::Json(schema::<SignupRecord>)),
         op("POST", "/api/events/{id}/signup/cancel", "Give my place back", NoBody, 200, Answer::Json(schema::<SignupRecord>)),
         op("POST", "/api/events/{id}/children", "Sign up a child", Body::Json(schema::<ChildSignupRequest>), 200, Answer::Json(schema::<SignupRecord>)),

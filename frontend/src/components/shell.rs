@@ -3,26 +3,40 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, A};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use shared::{Lang, Role};
 
+use crate::components::errors::focus_id_later;
 use crate::components::feedback::Loading;
+use crate::components::toast::ToastRegion;
 use crate::i18n::use_i18n;
 use crate::session::{use_session, SessionState};
 
+/// Phone first: under 720 px the navigation folds behind a "菜单" button (`#menu-button`) and
+/// opens as a full-width list; wider screens show every item in wrapped rows. The menu closes
+/// when an item is chosen.
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+    // Any change of page closes the menu.
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     let sign_out = move |_| {
         let navigate = navigate.clone();
+        menu_open.set(false);
         spawn_local(async move {
             let _ = crate::api::logout().await;
             session.0.set(SessionState::SignedOut);
             navigate("/login", Default::default());
         });
     };
+    let signed_in = move || session.me().is_some();
     let is_admin = move || session.me().is_some_and(|me| me.role == Role::Admin);
     let keeps_registry = move || {
         session
@@ -39,22 +53,42 @@ pub fn Shell(children: Children) -> impl IntoView {
     };
     let is_volunteer = move || session.me().is_some_and(|me| me.role == Role::Volunteer);
     view! {
+        <a class="skip-link" href="#main" rel="external"
+            on:click=move |event| {
+                event.prevent_default();
+                focus_id_later("main".to_string());
+            }>
+            {move || i18n.tr("跳到主要内容", "Skip to main content")}
+        </a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark">"守望"</span>
                 <span class="brand-sub">{move || i18n.tr("留守儿童关爱平台", "Care for left-behind children")}</span>
             </a>
             <div class="topbar-actions">
+                <Show when=signed_in>
+                    <button id="menu-button" type="button" class="menu-button"
+                        aria-controls="main-nav"
+                        aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                        on:click=move |_| menu_open.update(|open| *open = !*open)>
+                        <span class="menu-icon" aria-hidden="true">
+                            {move || if menu_open.get() { "✕" } else { "☰" }}
+                        </span>
+                        {move || i18n.tr("菜单", "Menu")}
+                    </button>
+                </Show>
                 <LangSwitch/>
-                <Show when=move || session.me().is_some()>
-                    <button id="sign-out" class="link-button" on:click=sign_out.clone()>
+                <Show when=signed_in>
+                    <button id="sign-out" type="button" class="link-button" on:click=sign_out.clone()>
                         {move || i18n.tr("退出", "Sign out")}
                     </button>
                 </Show>
             </div>
         </header>
-        <Show when=move || session.me().is_some()>
-            <nav class="mainnav" aria-label=move || i18n.tr("主导航", "Main navigation")>
+        <Show when=signed_in>
+            <nav id="main-nav" class=move || if menu_open.get() { "mainnav open" } else { "mainnav" }
+                aria-label=move || i18n.tr("主导航", "Main navigation")
+                on:click=move |_| menu_open.set(false)>
                 <A href="/">{move || i18n.tr("首页", "Home")}</A>
                 <Show when=keeps_registry>
                     <A href="/children">{move || i18n.tr("儿童名册", "Children")}</A>
@@ -76,7 +110,8 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <A href="/account">{move || i18n.tr("我的账号", "My account")}</A>
             </nav>
         </Show>
-        <main class="page">{children()}</main>
+        <main id="main" class="page" tabindex="-1">{children()}</main>
+        <ToastRegion/>
     }
 }
 
@@ -91,7 +126,7 @@ pub fn LangSwitch() -> impl IntoView {
         i18n.set(next);
     };
     view! {
-        <button id="lang-switch" class="lang-switch" on:click=toggle
+        <button id="lang-switch" type="button" class="lang-switch" on:click=toggle
             title=move || i18n.tr("Switch to English", "切换到中文")>
             {move || i18n.tr("English", "中文")}
         </button>

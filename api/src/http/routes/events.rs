@@ -97,10 +97,11 @@ pub(super) async fn cancel(
     user: CurrentUser,
     ClientSource(source): ClientSource,
     Path(id): Path<String>,
+    JsonBody(request): JsonBody<shared::events::CancelEventRequest>,
 ) -> HttpResult<Json<EventRecord>> {
     let id = record_id(&id)?;
     Ok(Json(
-        activities::cancel_event(&state, &user, id, source).await?,
+        activities::cancel_event(&state, &user, id, &request, source).await?,
     ))
 }
 

@@ -3,14 +3,21 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::cases::{CaseView, CrisisKind, GroupRole, NoteKind};
-use shared::Role;
+use shared::cases::{CaseView, GroupRole, Member};
+use shared::Text;
+use shared::{FieldError, Lang};
 
-use super::plan::{PlanEditor, PlanHistory};
+use super::case_forms::Notes;
+use super::crises::{Crises, CrisisAlert};
+use super::history::PlanHistory;
+use super::plan::PlanEditor;
 use crate::api::ApiError;
-use crate::components::feedback::{Empty, ErrorBanner, Loading};
+use crate::components::errors::{ErrorSummary, FormErrors};
+use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::form::{Choice, RadioGroup};
+use crate::components::picker::{picker_search, PickOption, SearchPicker};
+use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
-use crate::session::use_session;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -48,6 +55,7 @@ fn CaseScreen(
         .filter(|c| c.closed.is_none())
         .cloned()
         .collect();
+    let crisis_open = !open.is_empty();
     view! {
         <section class="card" id="case">
             <h1>{case.student.name.clone()}</h1>
@@ -56,16 +64,12 @@ fn CaseScreen(
                 <span class="muted">{case.student.school.clone()} " " {case.student.class_name.clone()}</span>
                 <span class="muted">{case.student.interests.clone()}</span>
             </p>
-            {(!open.is_empty()).then(|| view! {
-                <div class="error" role="alert" id="open-crisis">
-                    {open.iter().map(|c| { let kind = c.kind; view! { <p><strong>{move || kind.label().get(i18n.lang.get())}</strong> " — " {c.description.clone()}</p> } }).collect_view()}
-                </div>
-            })}
+            {crisis_open.then(|| view! { <CrisisAlert open=open/> })}
         </section>
         <Members case=case.clone() reload=reload/>
         <section class="card">
             <h2>{move || i18n.tr("个案计划", "Plan")}</h2>
-            <PlanEditor child_id=id.clone() current=case.plan.clone() members=case.members.clone() crisis_open=!open.is_empty() reload=reload saved=saved/>
+            <PlanEditor child_id=id.clone() current=case.plan.clone() members=case.members.clone() crisis_open=crisis_open reload=reload saved=saved/>
             <PlanHistory child_id=id.clone()/>
         </section>
         <Notes case=case.clone() reload=reload/>
@@ -73,187 +77,166 @@ fn CaseScreen(
     }
 }
 
+fn role_choices() -> Vec<Choice> {
+    GroupRole::ALL
+        .iter()
+        .filter(|r| **r != GroupRole::Lead)
+        .map(|r| Choice::new(r.as_str(), r.label().zh, r.label().en))
+        .collect()
+}
+
 #[component]
 fn Members(case: CaseView, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let username = RwSignal::new(String::new());
-    let role = RwSignal::new(GroupRole::SubjectTeacher);
-    let (error, set_error) = signal(None::<ApiError>);
     let id = case.student.child_id.clone();
-    let add = {
-        let id = id.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let id = id.clone();
-            let (name, chosen) = (username.get_untracked(), role.get_untracked());
-            spawn_local(async move {
-                match crate::api::add_member(&id, name, chosen).await {
-                    Ok(_) => reload.update(|n| *n += 1),
-                    Err(failure) => set_error.set(Some(failure)),
-                }
-            });
-        }
-    };
     let manage = case.can_manage;
+    let (error, set_error) = signal(None::<ApiError>);
     view! {
         <section class="card">
             <h2>{move || i18n.tr("群组成员", "Group members")}</h2>
             <ul class="rows" id="members">
-                {case.members.into_iter().map(|member| {
-                    let role = member.role;
-                    let (child, user) = (id.clone(), member.user_id.clone());
-                    let remove = move |_| {
-                        let (child, user) = (child.clone(), user.clone());
-                        spawn_local(async move {
-                            if crate::api::remove_member(&child, &user).await.is_ok() { reload.update(|n| *n += 1) }
-                        });
-                    };
-                    view! {
-                        <li class="row"><div class="row-main"><strong>{member.name.clone()}</strong>
-                            <span class="badge">{move || role.label().get(i18n.lang.get())}</span></div>
-                            {(manage && role != GroupRole::Lead).then(|| view! { <button class="danger" on:click=remove>{move || i18n.tr("移出", "Remove")}</button> })}
-                        </li>
-                    }
+                {case.members.into_iter().map(|member| view! {
+                    <MemberRow child_id=id.clone() member=member manage=manage reload=reload set_error=set_error/>
                 }).collect_view()}
             </ul>
-            {manage.then(|| view! {
-                <form class="inline-form" on:submit=add>
-                    <input type="text" maxlength="32" placeholder=move || i18n.tr("成员用户名", "Member's username")
-                        prop:value=move || username.get() on:input=move |e| username.set(event_target_value(&e))/>
-                    <select on:change=move |e| if let Some(r) = GroupRole::parse(&event_target_value(&e)) { role.set(r) }>
-                        {GroupRole::ALL.iter().filter(|r| **r != GroupRole::Lead).map(|r| view! {
-                            <option value=r.as_str() selected=*r == GroupRole::SubjectTeacher>{move || r.label().get(i18n.lang.get())}</option>
-                        }).collect_view()}
-                    </select>
-                    <button type="submit">{move || i18n.tr("添加成员", "Add member")}</button>
-                </form>
-            })}
             <ErrorBanner error=error/>
+            {manage.then(|| view! { <AddMember child_id=id.clone() reload=reload/> })}
         </section>
     }
 }
 
 #[component]
-fn Notes(case: CaseView, reload: RwSignal<u32>) -> impl IntoView {
+fn MemberRow(
+    child_id: String,
+    member: Member,
+    manage: bool,
+    reload: RwSignal<u32>,
+    set_error: WriteSignal<Option<ApiError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let kind = RwSignal::new(NoteKind::Observation);
-    let date = RwSignal::new(crate::pages::children::form::today().to_string());
-    let text = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let id = case.student.child_id.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let id = id.clone();
-        let Ok(day) = date.get_untracked().parse() else {
-            return;
-        };
-        let (chosen, body) = (kind.get_untracked(), text.get_untracked());
+    let toasts = use_toasts();
+    let role = member.role;
+    let (user, name) = (member.user_id.clone(), member.name.clone());
+    let remove = move |_| {
+        let (child, user, name) = (child_id.clone(), user.clone(), name.clone());
+        set_error.set(None);
         spawn_local(async move {
-            match crate::api::add_note(&id, chosen, day, body).await {
+            match crate::api::remove_member(&child, &user).await {
                 Ok(_) => {
-                    text.set(String::new());
+                    toasts.success(
+                        format!("已将{name}移出群组"),
+                        format!("{name} left the group"),
+                    );
                     reload.update(|n| *n += 1)
                 }
                 Err(failure) => set_error.set(Some(failure)),
             }
         });
     };
-    view! {
-        <section class="card">
-            <h2>{move || i18n.tr("记录(只能新增,不能修改)", "Notes (append-only)")}</h2>
-            <form class="subform" on:submit=submit>
-                <div class="inline-form">
-                    <select on:change=move |e| if let Some(k) = NoteKind::parse(&event_target_value(&e)) { kind.set(k) }>
-                        {NoteKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{move || k.label().get(i18n.lang.get())}</option> }).collect_view()}
-                    </select>
-                    <input type="date" prop:value=move || date.get() on:input=move |e| date.set(event_target_value(&e))/>
-                </div>
-                <textarea rows="3" maxlength="2000" prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
-                <ErrorBanner error=error/>
-                <button type="submit">{move || i18n.tr("添加记录", "Add note")}</button>
-            </form>
-            {case.notes.is_empty().then(|| view! { <Empty zh="还没有记录。" en="No notes yet."/> })}
-            <ul class="rows" id="notes">
-                {case.notes.into_iter().map(|note| {
-                    let (kind, day) = (note.kind, note.date);
-                    view! { <li class="row"><div class="row-main">
-                        <strong>{move || kind.label().get(i18n.lang.get())}</strong> " "
-                        <span class="muted">{move || shared::time::format_date(day, i18n.lang.get())} " · " {note.author.clone()}</span>
-                        <p class="description">{note.text.clone()}</p>
-                    </div></li> }
-                }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-fn Crises(case: CaseView, reload: RwSignal<u32>) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let is_admin = session.me().is_some_and(|me| me.role == Role::Admin);
-    let kind = RwSignal::new(CrisisKind::Psychological);
-    let description = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let id = case.student.child_id.clone();
-    let raise = {
-        let id = id.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let id = id.clone();
-            let (chosen, text) = (kind.get_untracked(), description.get_untracked());
-            spawn_local(async move {
-                match crate::api::raise_crisis(&id, chosen, text).await {
-                    Ok(_) => reload.update(|n| *n += 1),
-                    Err(failure) => set_error.set(Some(failure)),
-                }
-            });
+    let remove_label = {
+        let name = member.name.clone();
+        move || match i18n.lang.get() {
+            Lang::Zh => format!("移出{name}"),
+            Lang::En => format!("Remove {name}"),
         }
     };
     view! {
-        <section class="card">
-            <h2>{move || i18n.tr("危机预警", "Crisis flags")}</h2>
-            <ul class="rows">
-                {case.crises.into_iter().map(|crisis| {
-                    let kind = crisis.kind;
-                    let closed = crisis.closed.clone();
-                    let note = RwSignal::new(String::new());
-                    let (child, crisis_id) = (id.clone(), crisis.id.clone());
-                    let close = move |ev: leptos::ev::SubmitEvent| {
-                        ev.prevent_default();
-                        let (child, crisis_id) = (child.clone(), crisis_id.clone());
-                        let text = note.get_untracked();
-                        spawn_local(async move {
-                            match crate::api::close_crisis(&child, &crisis_id, text).await {
-                                Ok(_) => reload.update(|n| *n += 1),
-                                Err(failure) => set_error.set(Some(failure)),
-                            }
-                        });
-                    };
-                    let open = closed.is_none();
-                    view! { <li class="row"><div class="row-main">
-                        <strong>{move || kind.label().get(i18n.lang.get())}</strong> " " <span class="muted">{crisis.raised_by.clone()}</span>
-                        <p>{crisis.description.clone()}</p>
-                        {closed.map(|c| view! { <p class="success">{move || i18n.tr("已关闭:", "Closed: ")} {c.note.clone()} " (" {c.by.clone()} ")"</p> })}
-                        {(open && is_admin).then(|| view! {
-                            <form class="inline-form" on:submit=close>
-                                <input type="text" maxlength="1000" placeholder=move || i18n.tr("处理情况", "What was done")
-                                    prop:value=move || note.get() on:input=move |e| note.set(event_target_value(&e))/>
-                                <button type="submit">{move || i18n.tr("关闭预警", "Close the flag")}</button>
-                            </form>
-                        })}
-                    </div></li> }
-                }).collect_view()}
-            </ul>
-            <form class="subform" on:submit=raise>
-                <select on:change=move |e| if let Some(k) = CrisisKind::parse(&event_target_value(&e)) { kind.set(k) }>
-                    {CrisisKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{move || k.label().get(i18n.lang.get())}</option> }).collect_view()}
-                </select>
-                <textarea rows="2" maxlength="1000" placeholder=move || i18n.tr("发生了什么", "What happened")
-                    prop:value=move || description.get() on:input=move |e| description.set(event_target_value(&e))></textarea>
-                <ErrorBanner error=error/>
-                <button type="submit" class="danger">{move || i18n.tr("发起危机预警(立即通知)", "Raise a crisis flag (tells people now)")}</button>
-            </form>
-        </section>
+        <li class="row"><div class="row-main"><strong>{member.name.clone()}</strong>
+            <span class="badge">{move || role.label().get(i18n.lang.get())}</span></div>
+            {(manage && role != GroupRole::Lead).then(|| view! {
+                <button type="button" class="danger" aria-label=remove_label on:click=remove>{move || i18n.tr("移出", "Remove")}</button>
+            })}
+        </li>
+    }
+}
+
+/// The group lead adds a colleague: found by name, given a role in the group.
+#[component]
+fn AddMember(child_id: String, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let toasts = use_toasts();
+    let errors = FormErrors::new().provide();
+    let person = RwSignal::new(None::<PickOption>);
+    let role = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let search = {
+        let child_id = child_id.clone();
+        picker_search(move |q: String| {
+            let child_id = child_id.clone();
+            async move {
+                let lang = i18n.lang.get_untracked();
+                let people = crate::api::case_member_candidates(&child_id, &q).await?;
+                Ok(people
+                    .into_iter()
+                    .map(|p| {
+                        let mut detail = format!("{} · {}", p.role.label().get(lang), p.username);
+                        if !p.detail.is_empty() {
+                            detail = format!("{detail} · {}", p.detail);
+                        }
+                        PickOption {
+                            id: p.username,
+                            label: p.display_name,
+                            detail,
+                        }
+                    })
+                    .collect())
+            }
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        errors.clear();
+        let chosen = person.get_untracked();
+        let group_role = GroupRole::parse(&role.get_untracked());
+        let mut missing = Vec::new();
+        if chosen.is_none() {
+            missing.push(FieldError::new(
+                "username",
+                Text::new("请选择要添加的成员", "Choose the person to add"),
+            ));
+        }
+        if group_role.is_none() {
+            missing.push(FieldError::new(
+                "role",
+                Text::new(
+                    "请选择该成员在群组中的角色",
+                    "Choose their role in the group",
+                ),
+            ));
+        }
+        let (Some(chosen), Some(group_role)) = (chosen, group_role) else {
+            return errors.show_fields(missing);
+        };
+        let child_id = child_id.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let result = crate::api::add_member(&child_id, chosen.id.clone(), group_role).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    let name = chosen.label;
+                    toasts.success(
+                        format!("已添加{name}为群组成员"),
+                        format!("{name} joined the group"),
+                    );
+                    reload.update(|n| *n += 1)
+                }
+                Err(failure) => errors.show_api(&failure),
+            }
+        });
+    };
+    view! {
+        <form id="add-member" class="subform" novalidate on:submit=submit>
+            <h3>{move || i18n.tr("添加成员", "Add a member")}</h3>
+            <ErrorSummary errors=errors/>
+            <SearchPicker id="member-picker" field="username" label_zh="成员" label_en="Person"
+                hint_zh="输入姓名或用户名查找" hint_en="Type a name or username"
+                search=search value=person/>
+            <RadioGroup id="member-role" field="role" legend_zh="在群组中的角色" legend_en="Role in the group"
+                options=role_choices() value=role/>
+            <button id="add-member-submit" type="submit" class="primary" disabled=move || busy.get()>
+                {move || i18n.tr("添加", "Add")}
+            </button>
+        </form>
     }
 }

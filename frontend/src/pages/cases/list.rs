@@ -1,14 +1,26 @@
 //! My case groups (all, for admins), open crises and overdue reviews first; starting a group.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
-use shared::Role;
+use shared::{Lang, Role};
 
-use crate::api::ApiError;
-use crate::components::feedback::{Empty, ErrorBanner, Loading};
+use super::start::StartGroup;
+use crate::components::feedback::{Empty, Loading};
 use crate::i18n::use_i18n;
 use crate::session::use_session;
+
+/// "共 3 个群组" with `data-total`, the number the home panel shows.
+#[component]
+pub fn ListTotal(count: usize, zh: &'static str, en: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="list-total muted" data-total=count.to_string()>
+            {move || match i18n.lang.get() {
+                Lang::Zh => format!("共 {count} {zh}"),
+                Lang::En => format!("{count} {en}"),
+            }}
+        </p>
+    }
+}
 
 #[component]
 pub fn CasesList() -> impl IntoView {
@@ -18,8 +30,12 @@ pub fn CasesList() -> impl IntoView {
         match cases.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(error)) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
-        Some(Ok(list)) if list.is_empty() => view! { <Empty zh="您还没有加入任何个案群组。" en="You are not in any case group yet."/> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => view! {
+            <ListTotal count=0 zh="个群组" en="groups"/>
+            <Empty zh="您还没有加入任何个案群组。" en="You are not in any case group yet."/>
+        }.into_any(),
         Some(Ok(list)) => view! {
+            <ListTotal count=list.len() zh="个群组" en="groups"/>
             <ul id="case-list" class="rows">
                 {list.into_iter().map(|case| {
                     let href = format!("/cases/{}", case.child_id);
@@ -33,7 +49,7 @@ pub fn CasesList() -> impl IntoView {
                                 {case.review_overdue.then(|| view! { <span class="status status-pending">{move || i18n.tr("复盘已逾期", "Review overdue")}</span> })}
                                 <span class=format!("level level-{}", level.as_str())>{move || level.label().get(i18n.lang.get())}</span>
                                 <span class="muted">{case.school.clone()}</span>
-                                <span class="muted">{case.lead.clone().unwrap_or_default()}</span>
+                                {case.lead.clone().map(|lead| view! { <span class="muted">{move || i18n.tr("组长:", "Lead: ")} {lead}</span> })}
                                 {review.map(|day| view! { <span class="muted">{move || i18n.tr("复盘:", "Review: ")} {move || shared::time::format_date(day, i18n.lang.get())}</span> })}
                             </div>
                         </div></li>
@@ -61,66 +77,6 @@ pub fn CasesPage() -> impl IntoView {
     }
 }
 
-/// A class teacher starts the group of a student of their school (and leads it).
-#[component]
-fn StartGroup() -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
-    let is_admin = session.me().is_some_and(|me| me.role == Role::Admin);
-    let candidates = LocalResource::new(crate::api::case_candidates);
-    let chosen = RwSignal::new(String::new());
-    let lead = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let child = chosen.get_untracked();
-        if child.is_empty() {
-            return;
-        }
-        let lead_id = Some(lead.get_untracked()).filter(|l| !l.is_empty());
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match crate::api::create_case(child.clone(), lead_id).await {
-                Ok(_) => navigate(&format!("/cases/{child}"), Default::default()),
-                Err(failure) => set_error.set(Some(failure)),
-            }
-        });
-    };
-    let teachers = LocalResource::new(move || async move {
-        if is_admin {
-            crate::api::users(Some(shared::api::UserStatus::Active), None)
-                .await
-                .map(|p| p.items)
-        } else {
-            Ok(Vec::new())
-        }
-    });
-    view! {
-        <section class="card">
-            <h2>{move || i18n.tr("为学生建立群组", "Start a student's group")}</h2>
-            <form id="start-group" class="inline-form" on:submit=submit>
-                <select id="group-child" on:change=move |e| chosen.set(event_target_value(&e))>
-                    <option value="">{move || i18n.tr("选择学生", "Choose a student")}</option>
-                    {move || candidates.get().and_then(Result::ok).map(|list| list.into_iter().map(|c| view! {
-                        <option value=c.child_id.clone()>{c.name.clone()} " · " {c.class_name.clone()}</option>
-                    }).collect_view())}
-                </select>
-                {is_admin.then(|| view! {
-                    <select id="group-lead" on:change=move |e| lead.set(event_target_value(&e))>
-                        <option value="">{move || i18n.tr("组长(班主任)", "Lead (class teacher)")}</option>
-                        {move || teachers.get().and_then(Result::ok).map(|list| list.into_iter().filter(|u| u.role == Role::Teacher).map(|u| view! {
-                            <option value=u.id.clone()>{u.display_name.clone()} " · " {u.scope.describe()}</option>
-                        }).collect_view())}
-                    </select>
-                })}
-                <button type="submit" class="primary">{move || i18n.tr("建立群组", "Start the group")}</button>
-            </form>
-            <ErrorBanner error=error/>
-        </section>
-    }
-}
-
 /// Admin home: open crisis flags, until an admin records what was done.
 #[component]
 pub fn OpenCrises() -> impl IntoView {
@@ -140,9 +96,12 @@ pub fn OpenCrises() -> impl IntoView {
                     view! {
                         <li class="row crisis"><div class="row-main">
                             <a href=href><strong>{crisis.child_name.clone()}</strong></a>
-                            <span class="status level-urgent">{move || kind.label().get(i18n.lang.get())}</span>
+                            " " <span class="status level-urgent">{move || kind.label().get(i18n.lang.get())}</span>
                             <p>{crisis.description.clone()}</p>
-                            <div class="muted">{crisis.raised_by.clone()} " · " {move || shared::time::format_datetime(at, i18n.lang.get())}</div>
+                            <div class="muted">
+                                <time datetime=at.to_rfc3339()>{move || shared::time::format_datetime(at, i18n.lang.get())}</time>
+                                " · " {move || i18n.tr("发起人:", "Raised by ")} {crisis.raised_by.clone()}
+                            </div>
                         </div></li>
                     }
                 }).collect_view()}

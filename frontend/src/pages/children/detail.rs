@@ -2,11 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::children::{ChildRecord, Parent};
+use shared::children::{ChildRecord, MonitoringStatus, Parent};
 use shared::eligibility::ParentSituation;
 use shared::Lang;
 
 use super::age;
+use super::exit::{open_crisis_children, ExitAction};
 use super::form::today;
 use crate::components::eligibility::EligibilityPanel;
 use crate::components::feedback::Loading;
@@ -16,15 +17,17 @@ use crate::i18n::use_i18n;
 pub fn ChildDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
+    let reload = RwSignal::new(0u32);
     let record = LocalResource::new(move || {
+        reload.track();
         let id = params.get().get("id").unwrap_or_default();
         async move { crate::api::child(&id).await }
     });
     view! {
         {move || match record.get() {
             None => view! { <Loading/> }.into_any(),
-            Some(Err(error)) => view! { <section class="card"><div class="error">{error.message(i18n.lang.get())}</div></section> }.into_any(),
-            Some(Ok(record)) => view! { <ChildView record=record/> }.into_any(),
+            Some(Err(error)) => view! { <section class="card"><div class="error" role="alert">{error.message(i18n.lang.get())}</div></section> }.into_any(),
+            Some(Ok(record)) => view! { <ChildView record=record reload=reload/> }.into_any(),
         }}
     }
 }
@@ -55,7 +58,7 @@ fn parent_text(parent: &Parent, lang: Lang) -> String {
 }
 
 #[component]
-fn ChildView(record: ChildRecord) -> impl IntoView {
+fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let child = record.child.clone();
     let eligibility = Signal::derive({
@@ -89,6 +92,8 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
     let duplicate_elsewhere = record.duplicate_elsewhere;
     let history = record.care_level_history.clone();
     let exit = record.exit.clone();
+    let updated = record.updated_at;
+    let can_exit = is_admin && status == MonitoringStatus::Monitored;
     view! {
         <section class="card" id="child-detail">
             <div class="card-head">
@@ -134,10 +139,22 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
                 <dd>{child.guardians.iter().map(|g| format!("{}({}){}", g.name, g.relation, g.phone)).collect::<Vec<_>>().join(";")}</dd>
                 <dt>{move || i18n.tr("兴趣爱好", "Interests")}</dt><dd>{child.interests.clone()}</dd>
             </dl>
-            {exit.map(|exit| view! {
-                <p class="muted">{move || i18n.tr("已于 ", "Left monitoring on ")}{move || shared::time::format_date(exit.on, i18n.lang.get())}
-                " — " {exit.reason.clone()} " (" {exit.by.clone()} ")"</p>
+            <p class="muted" id="child-updated">
+                {move || i18n.tr("最后修改:", "Last changed: ")}
+                {move || shared::time::format_datetime(updated, i18n.lang.get())}
+            </p>
+            {exit.map(|exit| {
+                let on = exit.on;
+                view! {
+                    <p class="muted" id="child-exit">
+                        {move || i18n.tr("已于 ", "Left monitoring on ")}
+                        {move || shared::time::format_date(on, i18n.lang.get())}
+                        {move || i18n.tr(" 退出监测:", ": ")}
+                        {exit.reason.clone()} " (" {exit.by.clone()} ")"
+                    </p>
+                }
             })}
+            {can_exit.then(|| view! { <ExitPanel child_id=record.id.clone() child_name=child.name.clone() reload=reload/> })}
             <h2>{move || i18n.tr("认定结果(保存时由系统判定)", "Eligibility (decided by the server on save)")}</h2>
             <EligibilityPanel result=eligibility/>
             {is_admin.then(|| view! { <PairingHistory child_id=record.id.clone()/> })}
@@ -158,6 +175,30 @@ fn ChildView(record: ChildRecord) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// Admins: take the child out of monitoring, warned when a crisis flag is still open.
+#[component]
+fn ExitPanel(child_id: String, child_name: String, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let crises = open_crisis_children();
+    let open_crisis = Signal::derive({
+        let child_id = child_id.clone();
+        move || crises.get().is_some_and(|ids| ids.contains(&child_id))
+    });
+    view! {
+        <h2>{move || i18n.tr("退出监测", "Leaving monitoring")}</h2>
+        <Show when=move || open_crisis.get()>
+            <div class="error" role="alert" id="open-crisis-warning">
+                {move || i18n.tr("该儿童有未关闭的危机预警。", "This child has an open crisis flag.")}
+            </div>
+        </Show>
+        <p class="muted">{move || i18n.tr(
+            "年满 16 周岁或不再符合认定条件时,由管理员确认退出监测;档案保留。",
+            "When the child turns 16 or no longer meets the definition, an administrator confirms the exit; the record is kept.")}</p>
+        <ExitAction id="confirm-exit" child_id=child_id child_name=child_name open_crisis=open_crisis
+            on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
     }
 }
 

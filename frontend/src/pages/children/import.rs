@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::components::feedback::{ErrorBanner, Loading};
+use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
 
 #[component]
@@ -16,6 +17,8 @@ pub fn ImportPage() -> impl IntoView {
     let report = RwSignal::new(None::<ImportReport>);
     let busy = RwSignal::new(false);
     let file_input = NodeRef::<leptos::html::Input>::new();
+    let toasts = use_toasts();
+    let missing_file = RwSignal::new(false);
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -25,14 +28,23 @@ pub fn ImportPage() -> impl IntoView {
             .and_then(|input| input.files())
             .and_then(|files| files.get(0))
         else {
+            missing_file.set(true);
             return;
         };
+        missing_file.set(false);
         busy.set(true);
         set_error.set(None);
         report.set(None);
         spawn_local(async move {
             match crate::api::import_children(file).await {
-                Ok(result) => report.set(Some(result)),
+                Ok(result) => {
+                    let count = result.imported;
+                    toasts.success(
+                        format!("已导入 {count} 名儿童"),
+                        format!("Imported {count} children"),
+                    );
+                    report.set(Some(result));
+                }
                 Err(failure) => set_error.set(Some(failure)),
             }
             busy.set(false);
@@ -54,9 +66,18 @@ pub fn ImportPage() -> impl IntoView {
                 <a class="button" href="/api/children/import-template?format=xlsx" download>{move || i18n.tr("下载模板 (XLSX)", "Template (XLSX)")}</a> " "
                 <a class="button" href="/api/children/import-template?format=csv" download>{move || i18n.tr("下载模板 (CSV)", "Template (CSV)")}</a>
             </p>
-            <form id="import-form" on:submit=submit>
-                <input id="import-file" type="file" accept=".csv,.xlsx,text/csv" node_ref=file_input required/>
-                <button type="submit" class="primary" disabled=move || busy.get()>{move || i18n.tr("导入", "Import")}</button>
+            <form id="import-form" on:submit=submit novalidate>
+                <div class="field" data-field="file">
+                    <label for="import-file">{move || i18n.tr("名册文件(CSV 或 XLSX)", "Registry file (CSV or XLSX)")}</label>
+                    <input id="import-file" type="file" accept=".csv,.xlsx,text/csv" node_ref=file_input
+                        aria-describedby=move || missing_file.get().then_some("import-file-error")/>
+                    <Show when=move || missing_file.get()>
+                        <p class="field-error" id="import-file-error" role="alert">{move || i18n.tr("请先选择要导入的文件", "Choose the file to import first")}</p>
+                    </Show>
+                </div>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n.tr("正在导入…", "Importing…") } else { i18n.tr("导入", "Import") }}
+                </button>
             </form>
             <Show when=move || busy.get()><Loading/></Show>
             <ErrorBanner error=error/>

@@ -1,7 +1,12 @@
 pub mod detail;
+pub mod exit;
 pub mod form;
+mod form_checks;
+mod form_parts;
+mod form_state;
 pub mod import;
 pub mod list;
+pub mod list_filters;
 pub mod review;
 
 use shared::children::ChildSummary;

@@ -1,22 +1,32 @@
 //! Children who turned 16 or stopped meeting the definition; an admin confirms their exit.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::children::ReviewItem;
-use shared::Role;
+use shared::{Lang, Role};
 
-use crate::api::ApiError;
-use crate::components::feedback::{Empty, ErrorBanner, Loading};
+use super::exit::{open_crisis_children, ExitAction};
+use super::form::today;
+use super::{age, village_label};
+use crate::components::feedback::{Empty, Loading};
 use crate::i18n::use_i18n;
+use crate::pages::cases::interned;
 use crate::session::use_session;
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let is_admin = session.me().is_some_and(|me| me.role == Role::Admin);
     let reload = RwSignal::new(0u32);
     let items = LocalResource::new(move || {
         reload.track();
         crate::api::review()
+    });
+    let crises = is_admin.then(open_crisis_children);
+    let crisis_ids = Signal::derive(move || {
+        crises
+            .and_then(|resource| resource.get())
+            .unwrap_or_default()
     });
     view! {
         <section class="card">
@@ -25,59 +35,69 @@ pub fn ReviewPage() -> impl IntoView {
                 "Children who turned 16 or no longer meet the definition. An administrator confirms their exit; the record is kept.")}</p>
             {move || match items.get() {
                 None => view! { <Loading/> }.into_any(),
-                Some(Err(error)) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <Empty zh="目前没有需要复核的儿童。" en="No children to review."/> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul id="review-list" class="rows">
-                        {list.into_iter().map(|item| view! { <ReviewRow item=item reload=reload/> }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Err(error)) => view! { <div class="error" role="alert">{error.message(i18n.lang.get())}</div> }.into_any(),
+                Some(Ok(list)) => {
+                    let total = list.len();
+                    view! {
+                        <p class="list-total" data-total=total.to_string()>
+                            {move || match i18n.lang.get() {
+                                Lang::Zh => format!("共 {total} 名"),
+                                Lang::En => format!("{total} in all"),
+                            }}
+                        </p>
+                        {if list.is_empty() {
+                            view! { <Empty zh="目前没有需要复核的儿童。" en="No children to review."/> }.into_any()
+                        } else {
+                            view! {
+                                <ul id="review-list" class="rows">
+                                    {list.into_iter().map(|item| view! {
+                                        <ReviewRow item=item reload=reload is_admin=is_admin crisis_ids=crisis_ids/>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    }.into_any()
+                }
             }}
         </section>
     }
 }
 
 #[component]
-fn ReviewRow(item: ReviewItem, reload: RwSignal<u32>) -> impl IntoView {
+fn ReviewRow(
+    item: ReviewItem,
+    reload: RwSignal<u32>,
+    is_admin: bool,
+    crisis_ids: Signal<Vec<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let is_admin = session.me().is_some_and(|me| me.role == Role::Admin);
-    let reason = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
-    let id = item.child.id.clone();
-    let confirm = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let id = id.clone();
-        let text = reason.get_untracked();
-        spawn_local(async move {
-            // The exit is confirmed against the record as it is now.
-            let result = match crate::api::child(&id).await {
-                Ok(record) => crate::api::confirm_exit(&id, record.version, text).await,
-                Err(failure) => Err(failure),
-            };
-            match result {
-                Ok(_) => reload.update(|n| *n += 1),
-                Err(failure) => set_error.set(Some(failure)),
-            }
-        });
-    };
-    let href = format!("/children/{}", item.child.id);
+    let child = item.child;
+    let href = format!("/children/{}", child.id);
+    let birth = child.birth_date;
+    let years = age(birth, today());
+    let place = village_label(&child);
+    let open_crisis = Signal::derive({
+        let id = child.id.clone();
+        move || crisis_ids.with(|ids| ids.contains(&id))
+    });
     view! {
-        <li class="row">
+        <li class="row" data-child=child.id.clone()>
             <div class="row-main">
-                <a href=href><strong>{item.child.name.clone()}</strong></a>
+                <a href=href><strong>{child.name.clone()}</strong></a>
+                <div class="row-meta">
+                    <span>{move || shared::time::format_date(birth, i18n.lang.get())}</span>
+                    <span>{years} {move || i18n.tr(" 周岁", " years")}</span>
+                    <span class="muted">{place}</span>
+                    <span class="muted">{child.school.clone()}</span>
+                </div>
                 <ul class="reasons">
                     {item.reasons.into_iter().map(|reason| view! { <li>{move || reason.get(i18n.lang.get()).to_string()}</li> }).collect_view()}
                 </ul>
                 {is_admin.then(|| view! {
-                    <form class="inline-form" on:submit=confirm>
-                        <input type="text" maxlength="200" required
-                            placeholder=move || i18n.tr("退出原因,如:年满16周岁", "Reason, e.g. turned 16")
-                            prop:value=move || reason.get() on:input=move |event| reason.set(event_target_value(&event))/>
-                        <button type="submit" class="primary">{move || i18n.tr("确认退出监测", "Confirm exit")}</button>
-                    </form>
+                    <ExitAction id=interned(format!("exit-{}", child.id)) child_id=child.id.clone()
+                        child_name=child.name.clone() open_crisis=open_crisis
+                        on_done=Callback::new(move |_| reload.update(|n| *n += 1))/>
                 })}
-                <ErrorBanner error=error/>
             </div>
         </li>
     }

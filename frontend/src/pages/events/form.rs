@@ -1,21 +1,29 @@
-//! Admins: create and edit an event. Times are entered in Beijing time.
+//! Admins: create and edit an event. Times are entered in Beijing time. Cancelling an event is
+//! on the event's own page, behind a confirmation.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use shared::events::{EventInput, EventRecord, EventStatus, EventType, Organisation, Visibility};
-use shared::time::{parse_beijing_local, to_beijing_local};
+use shared::events::{limits, EventRecord, EventStatus, EventType, Organisation, Site, Visibility};
+use shared::time::to_beijing_local;
 
-use crate::api::ApiError;
-use crate::components::feedback::{ErrorBanner, Loading};
-use crate::components::form::TextField;
+use super::form_check::{checked, EventDraft};
+use crate::components::errors::{ErrorSummary, FieldMessage, FormErrors};
+use crate::components::feedback::Loading;
+use crate::components::form::{
+    Checkbox, Choice, DateTimeField, NumberField, SelectField, SubmitBar, TextArea, TextField,
+};
+use crate::components::picker::{local_search, PickOption, SearchPicker};
+use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
+use crate::pages::cases::interned;
 
 #[component]
 pub fn EventFormPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let id = params.get_untracked().get("id");
+    let editing = id.is_some();
     let existing = LocalResource::new(move || {
         let id = id.clone();
         async move {
@@ -28,7 +36,7 @@ pub fn EventFormPage() -> impl IntoView {
     let sites = LocalResource::new(crate::api::sites);
     view! {
         <section class="card">
-            <h1>{move || i18n.tr("活动", "Event")}</h1>
+            <h1>{move || if editing { i18n.tr("修改活动", "Edit the event") } else { i18n.tr("新建活动", "New event") }}</h1>
             {move || match (existing.get(), sites.get()) {
                 (Some(Ok(record)), Some(Ok(sites))) => view! { <EventEditor record=record sites=sites/> }.into_any(),
                 (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
@@ -38,37 +46,48 @@ pub fn EventFormPage() -> impl IntoView {
     }
 }
 
+fn site_option(site: &Site, lang: shared::Lang) -> PickOption {
+    let village = shared::divisions::village_name(&site.site.village_code).unwrap_or_default();
+    PickOption {
+        id: site.id.clone(),
+        label: site.site.name.clone(),
+        detail: [
+            site.site.site_type.label().get(lang),
+            village,
+            site.site.address.as_str(),
+        ]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · "),
+    }
+}
+
+fn type_choices() -> Vec<Choice> {
+    EventType::ALL
+        .iter()
+        .map(|k| Choice::new(k.as_str(), k.label().zh, k.label().en))
+        .collect()
+}
+
 #[component]
-fn EventEditor(record: Option<EventRecord>, sites: Vec<shared::events::Site>) -> impl IntoView {
+fn EventEditor(record: Option<EventRecord>, sites: Vec<Site>) -> impl IntoView {
     let i18n = use_i18n();
+    let toasts = use_toasts();
     let navigate = use_navigate();
+    let errors = FormErrors::new().provide();
+    let lang = i18n.lang.get_untracked();
     let event = record.as_ref().map(|r| r.event.clone());
-    let local =
-        |at: Option<chrono::DateTime<chrono::Utc>>| at.map(to_beijing_local).unwrap_or_default();
-    let title = RwSignal::new(event.as_ref().map(|e| e.title.clone()).unwrap_or_default());
-    let description = RwSignal::new(
-        event
-            .as_ref()
-            .map(|e| e.description.clone())
-            .unwrap_or_default(),
-    );
-    let kind = RwSignal::new(
-        event
-            .as_ref()
-            .map(|e| e.event_type)
-            .unwrap_or(EventType::HolidayCare),
-    );
-    let site = RwSignal::new(
-        event
-            .as_ref()
-            .map(|e| e.site_id.clone())
-            .or_else(|| sites.first().map(|s| s.id.clone()))
-            .unwrap_or_default(),
-    );
-    let starts = RwSignal::new(local(event.as_ref().map(|e| e.starts_at)));
-    let ends = RwSignal::new(local(event.as_ref().map(|e| e.ends_at)));
-    let signup_deadline = RwSignal::new(local(event.as_ref().map(|e| e.signup_deadline)));
-    let cancel_deadline = RwSignal::new(local(event.as_ref().map(|e| e.cancel_deadline)));
+    let text = |pick: fn(&shared::events::EventInput) -> String| {
+        RwSignal::new(event.as_ref().map(pick).unwrap_or_default())
+    };
+    let title = text(|e| e.title.clone());
+    let description = text(|e| e.description.clone());
+    let kind = text(|e| e.event_type.as_str().to_string());
+    let starts = text(|e| to_beijing_local(e.starts_at));
+    let ends = text(|e| to_beijing_local(e.ends_at));
+    let signup_deadline = text(|e| to_beijing_local(e.signup_deadline));
+    let cancel_deadline = text(|e| to_beijing_local(e.cancel_deadline));
     let volunteers = RwSignal::new(
         event
             .as_ref()
@@ -81,148 +100,112 @@ fn EventEditor(record: Option<EventRecord>, sites: Vec<shared::events::Site>) ->
             .map(|e| e.child_capacity.to_string())
             .unwrap_or_else(|| "0".into()),
     );
-    let organisations = RwSignal::new(match event.as_ref().map(|e| e.visibility.clone()) {
+    let site = RwSignal::new(
+        event
+            .as_ref()
+            .and_then(|e| sites.iter().find(|s| s.id == e.site_id))
+            .map(|s| site_option(s, lang)),
+    );
+    let chosen_orgs = match event.as_ref().map(|e| e.visibility.clone()) {
         Some(Visibility::Organisations { organisations }) => organisations,
         _ => Vec::new(),
-    });
+    };
+    let organisations: Vec<(Organisation, RwSignal<bool>)> = Organisation::ALL
+        .iter()
+        .map(|o| (*o, RwSignal::new(chosen_orgs.contains(o))))
+        .collect();
     let publish = RwSignal::new(
         event
             .as_ref()
             .is_none_or(|e| e.status == EventStatus::Published),
     );
+    let busy = RwSignal::new(false);
+    let capacity_max = i64::from(limits::CAPACITY_MAX);
     let leads = event.as_ref().map(|e| e.leads.clone()).unwrap_or_default();
-    let (error, set_error) = signal(None::<ApiError>);
-    let local_error = RwSignal::new(false);
+    let original_start = event.as_ref().map(|e| e.starts_at);
     let target = record.as_ref().map(|r| (r.id.clone(), r.version));
-    let cancellable = record
-        .as_ref()
-        .is_some_and(|r| r.event.status != EventStatus::Cancelled);
-    let cancel_id = record.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+    let search_sites = local_search(sites.iter().map(|s| site_option(s, lang)).collect());
+    let org_signals = organisations.clone();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        set_error.set(None);
-        let times = (
-            parse_beijing_local(&starts.get_untracked()),
-            parse_beijing_local(&ends.get_untracked()),
-            parse_beijing_local(&signup_deadline.get_untracked()),
-            parse_beijing_local(&cancel_deadline.get_untracked()),
-        );
-        let (Some(starts_at), Some(ends_at), Some(signup), Some(cancel)) = times else {
-            local_error.set(true);
-            return;
-        };
-        local_error.set(false);
-        let chosen = organisations.get_untracked();
-        let input = EventInput {
+        errors.clear();
+        let draft = EventDraft {
             title: title.get_untracked(),
             event_type: kind.get_untracked(),
+            site_id: site.get_untracked().map(|s| s.id),
             description: description.get_untracked(),
-            site_id: site.get_untracked(),
-            starts_at,
-            ends_at,
-            signup_deadline: signup,
-            cancel_deadline: cancel,
-            volunteer_capacity: volunteers.get_untracked().trim().parse().unwrap_or(0),
-            child_capacity: children.get_untracked().trim().parse().unwrap_or(0),
-            visibility: if chosen.is_empty() {
-                Visibility::AllVolunteers
-            } else {
-                Visibility::Organisations {
-                    organisations: chosen,
-                }
-            },
+            starts: starts.get_untracked(),
+            ends: ends.get_untracked(),
+            signup_deadline: signup_deadline.get_untracked(),
+            cancel_deadline: cancel_deadline.get_untracked(),
+            volunteers: volunteers.get_untracked(),
+            children: children.get_untracked(),
+            organisations: org_signals
+                .iter()
+                .filter(|(_, on)| on.get_untracked())
+                .map(|(o, _)| *o)
+                .collect(),
+            publish: publish.get_untracked(),
             leads: leads.clone(),
-            status: if publish.get_untracked() {
-                EventStatus::Published
-            } else {
-                EventStatus::Draft
-            },
+        };
+        let input = match checked(&draft, chrono::Utc::now(), original_start) {
+            Ok(input) => input,
+            Err(found) => return errors.show_fields(found),
         };
         let navigate = navigate.clone();
         let target = target.clone();
+        busy.set(true);
         spawn_local(async move {
-            match crate::api::save_event(target.as_ref().map(|(id, v)| (id.as_str(), *v)), input)
-                .await
-            {
-                Ok(saved) => navigate(&format!("/events/{}", saved.id), Default::default()),
-                Err(failure) => set_error.set(Some(failure)),
-            }
-        });
-    };
-    let cancel_event = move |_| {
-        let id = cancel_id.clone();
-        spawn_local(async move {
-            match crate::api::cancel_event(&id).await {
-                Ok(_) => {
-                    let _ =
-                        web_sys::window().map(|w| w.location().set_href(&format!("/events/{id}")));
+            let result =
+                crate::api::save_event(target.as_ref().map(|(id, v)| (id.as_str(), *v)), input)
+                    .await;
+            busy.set(false);
+            match result {
+                Ok(saved) => {
+                    match saved.event.status {
+                        EventStatus::Published => toasts.success(
+                            "活动已保存并发布,志愿者可以报名了",
+                            "Event saved and published: volunteers can sign up",
+                        ),
+                        _ => toasts.success("活动已保存为草稿", "Event saved as a draft"),
+                    }
+                    navigate(&format!("/events/{}", saved.id), Default::default())
                 }
-                Err(failure) => set_error.set(Some(failure)),
+                Err(failure) => errors.show_api(&failure),
             }
         });
-    };
-    let datetime = move |id: &'static str,
-                         zh: &'static str,
-                         en: &'static str,
-                         value: RwSignal<String>| {
-        view! {
-            <div class="field">
-                <label for=id>{move || i18n.tr(zh, en)}</label>
-                <input id=id type="datetime-local" prop:value=move || value.get()
-                    on:input=move |e| value.set(event_target_value(&e)) on:change=move |e| value.set(event_target_value(&e))/>
-            </div>
-        }
     };
     view! {
-        <form id="event-form" on:submit=submit>
-            <TextField id="event-title" label_zh="标题" label_en="Title" value=title max=shared::events::limits::TITLE_MAX/>
-            <div class="field">
-                <label for="event-type">{move || i18n.tr("类型", "Type")}</label>
-                <select id="event-type" on:change=move |e| if let Some(k) = EventType::parse(&event_target_value(&e)) { kind.set(k) }>
-                    {EventType::ALL.iter().map(|k| { let k = *k; view! { <option value=k.as_str() selected=move || kind.get() == k>{move || k.label().get(i18n.lang.get())}</option> } }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="event-site">{move || i18n.tr("服务阵地", "Site")}</label>
-                <select id="event-site" on:change=move |e| site.set(event_target_value(&e))>
-                    {sites.into_iter().map(|s| { let id = s.id.clone(); view! { <option value=id.clone() selected=move || site.get() == id>{s.site.name.clone()}</option> } }).collect_view()}
-                </select>
-            </div>
-            {datetime("event-starts", "开始时间(北京时间)", "Starts (Beijing time)", starts)}
-            {datetime("event-ends", "结束时间", "Ends", ends)}
-            {datetime("event-signup-deadline", "报名截止", "Sign-up deadline", signup_deadline)}
-            {datetime("event-cancel-deadline", "取消截止", "Cancellation deadline", cancel_deadline)}
-            <TextField id="event-volunteers" label_zh="志愿者名额" label_en="Volunteer places" value=volunteers kind="number" max=4/>
-            <TextField id="event-children" label_zh="儿童名额" label_en="Children's places" value=children kind="number" max=4/>
-            <fieldset class="field">
-                <legend>{move || i18n.tr("仅限以下组织的志愿者(不选则全部可见)", "Only volunteers of (none = everyone)")}</legend>
-                {Organisation::ALL.iter().map(|org| {
-                    let org = *org;
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" prop:checked=move || organisations.get().contains(&org)
-                                on:change=move |e| { let on = event_target_checked(&e); organisations.update(|list| { list.retain(|o| *o != org); if on { list.push(org) } }) }/>
-                            {move || org.label().get(i18n.lang.get())}
-                        </label>
-                    }
+        <form id="event-form" novalidate on:submit=submit>
+            <ErrorSummary errors=errors/>
+            <TextField id="event-title" field="title" label_zh="标题" label_en="Title" value=title max=limits::TITLE_MAX/>
+            <SelectField id="event-type" field="event_type" label_zh="类型" label_en="Type" options=type_choices() value=kind/>
+            <SearchPicker id="event-site" field="site_id" label_zh="服务阵地" label_en="Site"
+                hint_zh="输入名称、村(社区)或地址查找" hint_en="Type a name, village or address"
+                search=search_sites value=site/>
+            <p class="muted">{move || i18n.tr("以下时间均为北京时间。开始时间须在现在到一年之内。",
+                "All times are Beijing time. The start must be between now and a year from now.")}</p>
+            <DateTimeField id="event-starts" field="starts_at" label_zh="开始时间" label_en="Starts" value=starts/>
+            <DateTimeField id="event-ends" field="ends_at" label_zh="结束时间" label_en="Ends" value=ends/>
+            <DateTimeField id="event-signup-deadline" field="signup_deadline" label_zh="报名截止" label_en="Sign-up deadline" value=signup_deadline/>
+            <DateTimeField id="event-cancel-deadline" field="cancel_deadline" label_zh="取消截止" label_en="Cancellation deadline" value=cancel_deadline/>
+            <NumberField id="event-volunteers" field="volunteer_capacity" label_zh="志愿者名额" label_en="Volunteer places"
+                value=volunteers min=0 max=capacity_max/>
+            <NumberField id="event-children" field="child_capacity" label_zh="儿童名额" label_en="Children's places"
+                value=children min=0 max=capacity_max/>
+            <fieldset class="field" data-field="visibility">
+                <legend>{move || i18n.tr("仅限以下组织的志愿者(选填,不选则所有志愿者可见)", "Only volunteers of (optional: none means everyone)")}</legend>
+                {organisations.into_iter().map(|(org, on)| {
+                    let label = org.label();
+                    view! { <Checkbox id=interned(format!("event-org-{}", org.as_str())) label_zh=label.zh label_en=label.en checked=on/> }
                 }).collect_view()}
+                <FieldMessage field="visibility"/>
             </fieldset>
-            <div class="field">
-                <label for="event-description">{move || i18n.tr("说明", "Description")}</label>
-                <textarea id="event-description" maxlength="1000" rows="4" prop:value=move || description.get()
-                    on:input=move |e| description.set(event_target_value(&e))></textarea>
-            </div>
-            <label class="check"><input id="event-publish" type="checkbox" prop:checked=move || publish.get() on:change=move |e| publish.set(event_target_checked(&e))/>
-                {move || i18n.tr("发布(志愿者可见并可报名)", "Publish (volunteers can see it and sign up)")}</label>
-            <Show when=move || local_error.get()>
-                <div class="error">{move || i18n.tr("请填写所有时间。", "Fill in all the times.")}</div>
-            </Show>
-            <ErrorBanner error=error/>
-            <button id="event-save" type="submit" class="primary">{move || i18n.tr("保存", "Save")}</button>
+            <TextArea id="event-description" field="description" label_zh="说明" label_en="Description"
+                value=description max=limits::DESCRIPTION_MAX rows=4 required=false/>
+            <Checkbox id="event-publish" label_zh="发布(志愿者可见并可报名)" label_en="Publish (volunteers can see it and sign up)" checked=publish/>
+            <SubmitBar id="event-save" label_zh="保存" label_en="Save" busy=Signal::from(busy)/>
         </form>
-        {cancellable.then(|| view! {
-            <p><button class="danger" on:click=cancel_event>{move || i18n.tr("取消活动(通知所有已报名者)", "Cancel the event (tells everyone signed up)")}</button></p>
-        })}
     }
 }

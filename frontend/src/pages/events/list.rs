@@ -1,13 +1,29 @@
-//! Upcoming events, filtered by type and street.
+//! Upcoming events, filtered by type, street and first day.
 
 use leptos::prelude::*;
-use shared::events::EventType;
+use shared::events::{EventRecord, EventStatus, EventType, SignupStatus};
 use shared::Role;
 
 use super::{when, Places};
 use crate::components::feedback::{Empty, Loading};
+use crate::components::form::{Choice, DateField, SelectField};
+use crate::components::table::FilterBar;
 use crate::i18n::use_i18n;
+use crate::pages::cases::list::ListTotal;
 use crate::session::use_session;
+
+fn type_choices() -> Vec<Choice> {
+    EventType::ALL
+        .iter()
+        .map(|k| Choice::new(k.as_str(), k.label().zh, k.label().en))
+        .collect()
+}
+
+fn street_choices() -> Vec<Choice> {
+    shared::divisions::streets()
+        .map(|s| Choice::new(s.code, s.name, s.name))
+        .collect()
+}
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
@@ -37,57 +53,64 @@ pub fn EventsPage() -> impl IntoView {
                     </div>
                 </Show>
             </div>
-            <div class="filters">
-                <select aria-label=move || i18n.tr("类型", "Type") on:change=move |event| event_type.set(event_target_value(&event))>
-                    <option value="">{move || i18n.tr("全部类型", "All types")}</option>
-                    {EventType::ALL.iter().map(|kind| view! { <option value=kind.as_str()>{move || kind.label().get(i18n.lang.get())}</option> }).collect_view()}
-                </select>
-                <select aria-label=move || i18n.tr("街道", "Street") on:change=move |event| street.set(event_target_value(&event))>
-                    <option value="">{move || i18n.tr("全部街道", "All streets")}</option>
-                    {shared::divisions::streets().map(|s| view! { <option value=s.code>{s.name}</option> }).collect_view()}
-                </select>
-                <input type="date" aria-label=move || i18n.tr("从哪天起", "From date")
-                    on:change=move |event| from_day.set(event_target_value(&event))/>
-            </div>
+            <FilterBar>
+                <SelectField id="event-filter-type" label_zh="类型" label_en="Type" options=type_choices()
+                    value=event_type placeholder_zh="全部类型" placeholder_en="All types"/>
+                <SelectField id="event-filter-street" label_zh="街道" label_en="Street" options=street_choices()
+                    value=street placeholder_zh="全部街道" placeholder_en="All streets"/>
+                <DateField id="event-filter-from" label_zh="从哪天起" label_en="From" value=from_day required=false/>
+            </FilterBar>
             {move || match events.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(error)) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <Empty zh="近期没有活动。" en="No upcoming events."/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <ListTotal count=0 zh="个活动" en="events"/>
+                    <Empty zh="近期没有活动。" en="No upcoming events."/>
+                }.into_any(),
                 Some(Ok(list)) => view! {
+                    <ListTotal count=list.len() zh="个活动" en="events"/>
                     <ul id="event-list" class="rows">
-                        {list.into_iter().map(|record| {
-                            let href = format!("/events/{}", record.id);
-                            let kind = record.event.event_type;
-                            let status = record.event.status;
-                            let mine = record.my_signup.as_ref().map(|s| s.status);
-                            let site = record.site.as_ref().map(|s| s.site.name.clone()).unwrap_or_default();
-                            let shown = record.clone();
-                            view! {
-                                <li class="row">
-                                    <div class="row-main">
-                                        <a href=href><strong>{record.event.title.clone()}</strong></a>
-                                        <div class="row-meta">
-                                            <span class="badge">{move || kind.label().get(i18n.lang.get())}</span>
-                                            <span>{move || when(&shown, i18n.lang.get())}</span>
-                                            <span class="muted">{site}</span>
-                                            {(status != shared::events::EventStatus::Published).then(|| view! {
-                                                <span class="status status-disabled">{move || status.label().get(i18n.lang.get())}</span>
-                                            })}
-                                            {mine.filter(|s| *s != shared::events::SignupStatus::Cancelled).map(|s| view! {
-                                                <span class="status status-active">{move || s.label().get(i18n.lang.get())}</span>
-                                            })}
-                                        </div>
-                                        <div class="row-meta">
-                                            {(record.volunteers.capacity > 0).then(|| view! { <Places counts=record.volunteers.clone() zh="志愿者" en="Volunteers"/> })}
-                                            {(record.children.capacity > 0).then(|| view! { <Places counts=record.children.clone() zh="儿童" en="Children"/> })}
-                                        </div>
-                                    </div>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {list.into_iter().map(|record| view! { <EventRow record=record/> }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
         </section>
+    }
+}
+
+#[component]
+fn EventRow(record: EventRecord) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/events/{}", record.id);
+    let kind = record.event.event_type;
+    let status = record.event.status;
+    let mine = record.my_signup.as_ref().map(|s| s.status);
+    let site = record
+        .site
+        .as_ref()
+        .map(|s| s.site.name.clone())
+        .unwrap_or_default();
+    let shown = record.clone();
+    view! {
+        <li class="row">
+            <div class="row-main">
+                <a href=href><strong>{record.event.title.clone()}</strong></a>
+                <div class="row-meta">
+                    <span class="badge">{move || kind.label().get(i18n.lang.get())}</span>
+                    <span>{move || when(&shown, i18n.lang.get())}</span>
+                    <span class="muted">{site}</span>
+                    {(status != EventStatus::Published).then(|| view! {
+                        <span class="status status-disabled">{move || status.label().get(i18n.lang.get())}</span>
+                    })}
+                    {mine.filter(|s| *s != SignupStatus::Cancelled).map(|s| view! {
+                        <span class="status status-active">{move || s.label().get(i18n.lang.get())}</span>
+                    })}
+                </div>
+                <div class="row-meta">
+                    {(record.volunteers.capacity > 0).then(|| view! { <Places counts=record.volunteers.clone() zh="志愿者" en="Volunteers"/> })}
+                    {(record.children.capacity > 0).then(|| view! { <Places counts=record.children.clone() zh="儿童" en="Children"/> })}
+                </div>
+            </div>
+        </li>
     }
 }

@@ -1,5 +1,7 @@
+mod child_place;
 pub mod detail;
 pub mod form;
+mod form_check;
 pub mod list;
 pub mod mine;
 pub mod roster;
@@ -11,15 +13,17 @@ use shared::Lang;
 
 use crate::i18n::use_i18n;
 
-/// "12月5日 09:00–11:00" / "5 Dec 2026, 09:00–11:00", in Beijing time.
+/// "2026年12月5日 09:00–11:00" / "5 Dec 2026, 09:00–11:00", in Beijing time; an event over
+/// several days shows its end in full.
 pub fn when(record: &EventRecord, lang: Lang) -> String {
-    let start = shared::time::format_datetime(record.event.starts_at, lang);
-    let end = record
-        .event
-        .ends_at
-        .with_timezone(&shared::time::beijing())
-        .format("%H:%M");
-    format!("{start}–{end}")
+    let (starts, ends) = (record.event.starts_at, record.event.ends_at);
+    let start = shared::time::format_datetime(starts, lang);
+    if shared::time::beijing_date(starts) == shared::time::beijing_date(ends) {
+        let end = ends.with_timezone(&shared::time::beijing()).format("%H:%M");
+        format!("{start}–{end}")
+    } else {
+        format!("{start} – {}", shared::time::format_datetime(ends, lang))
+    }
 }
 
 /// "还剩 3 个名额" / "Full — 2 waiting".

@@ -1,14 +1,32 @@
-//! Admins: vet volunteers (background check, approve/reject/suspend/reinstate).
+//! Admins: vet volunteers (background check, approve/reject/suspend/reinstate), as a table
+//! with its total, a status filter and a name filter.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use shared::pairings::{
-    BackgroundCheck, CheckResult, VettingDecision, VettingRequest, VettingState, VolunteerProfile,
-};
+use shared::pairings::{VettingState, VolunteerProfile};
 
-use crate::api::ApiError;
-use crate::components::feedback::{Empty, ErrorBanner, Loading};
+use super::vetting::VettingActions;
+use crate::components::feedback::Loading;
+use crate::components::form::{Choice, SelectField, TextField};
+use crate::components::table::{sort_by_key, Column, DataTable, FilterBar, Sort};
 use crate::i18n::use_i18n;
+
+fn state_choices() -> Vec<Choice> {
+    VettingState::ALL
+        .iter()
+        .map(|s| Choice::new(s.as_str(), s.label().zh, s.label().en))
+        .collect()
+}
+
+fn columns() -> Vec<Column> {
+    vec![
+        Column::new("name", "姓名", "Name").sortable(),
+        Column::new("organisation", "组织", "Organisation"),
+        Column::new("state", "审核状态", "Status").sortable(),
+        Column::new("pairings", "结对", "Paired").sortable(),
+        Column::new("check", "背景核查", "Background check"),
+        Column::new("actions", "审核", "Vetting"),
+    ]
+}
 
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
@@ -18,85 +36,85 @@ pub fn VolunteersPage() -> impl IntoView {
         reload.track();
         crate::api::volunteer_profiles()
     });
+    // Above the reloaded table, so a decision does not reset what the admin filtered by.
+    let status = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let sort = RwSignal::new(None::<Sort>);
     view! {
         <section class="card">
             <h1>{move || i18n.tr("志愿者审核", "Volunteer vetting")}</h1>
             <p class="muted">{move || i18n.tr("与未成年人密切接触的人员须先完成背景核查,审核通过后方可结对和报名活动。",
                 "People in close contact with minors need a background check; once approved they can be paired and sign up.")}</p>
+            <FilterBar>
+                <SelectField id="volunteer-status" label_zh="审核状态" label_en="Status" options=state_choices()
+                    value=status placeholder_zh="全部" placeholder_en="All"/>
+                <TextField id="volunteer-name" label_zh="姓名" label_en="Name" value=name required=false/>
+            </FilterBar>
             {move || match list.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(error)) => view! { <div class="error">{error.message(i18n.lang.get())}</div> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <Empty zh="还没有志愿者。" en="No volunteers yet."/> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul id="volunteers" class="rows">
-                        {list.into_iter().map(|v| view! { <VolunteerRow volunteer=v reload=reload/> }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(Ok(list)) => view! { <VolunteerTable list=list status=status name=name sort=sort reload=reload/> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
+fn VolunteerTable(
+    list: Vec<VolunteerProfile>,
+    status: RwSignal<String>,
+    name: RwSignal<String>,
+    sort: RwSignal<Option<Sort>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let list = StoredValue::new(list);
+    let shown = move || {
+        let wanted = status.get();
+        let typed = name.get().trim().to_lowercase();
+        let mut rows: Vec<VolunteerProfile> = list
+            .get_value()
+            .into_iter()
+            .filter(|v| wanted.is_empty() || v.vetting.state.as_str() == wanted)
+            .filter(|v| typed.is_empty() || v.name.to_lowercase().contains(&typed))
+            .collect();
+        sort_by_key(&mut rows, sort.get(), |v, key| match key {
+            "state" => v.vetting.state.as_str().to_string(),
+            "pairings" => format!("{:06}", v.active_pairings),
+            _ => v.name.clone(),
+        });
+        rows
+    };
+    let total = Signal::derive(move || Some(shown().len() as u64));
+    view! {
+        <DataTable id="volunteers" columns=columns() sort=sort total=total
+            empty_zh="没有符合条件的志愿者。" empty_en="No volunteers match.">
+            {move || shown().into_iter().map(|v| view! { <VolunteerRow volunteer=v reload=reload/> }).collect_view()}
+        </DataTable>
+    }
+}
+
+#[component]
 fn VolunteerRow(volunteer: VolunteerProfile, reload: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
-    let checked_on = RwSignal::new(crate::pages::children::form::today().to_string());
-    let reason = RwSignal::new(String::new());
-    let (error, set_error) = signal(None::<ApiError>);
     let state = volunteer.vetting.state;
-    let id = volunteer.user_id.clone();
-    let decide = move |decision: VettingDecision| {
-        let id = id.clone();
-        let background_check = (decision == VettingDecision::Approve)
-            .then(|| checked_on.get_untracked().parse().ok())
-            .flatten()
-            .map(|checked_on| BackgroundCheck {
-                checked_on,
-                result: CheckResult::Clear,
-            });
-        let request = VettingRequest {
-            decision,
-            background_check,
-            reason: reason.get_untracked(),
-            max_children: None,
-        };
-        spawn_local(async move {
-            match crate::api::vet(&id, &request).await {
-                Ok(_) => reload.update(|n| *n += 1),
-                Err(failure) => set_error.set(Some(failure)),
-            }
-        });
-    };
-    let (d1, d2, d3, d4) = (decide.clone(), decide.clone(), decide.clone(), decide);
+    let check = volunteer.vetting.background_check.clone();
+    let decided_by = volunteer.vetting.checked_by.clone();
+    let row_name = volunteer.name.clone();
+    let actions_for = volunteer.clone();
     view! {
-        <li class="row" data-volunteer=volunteer.name.clone()>
-            <div class="row-main">
-                <strong>{volunteer.name.clone()}</strong>
-                <div class="row-meta">
-                    <span class="status">{move || state.label().get(i18n.lang.get())}</span>
-                    {volunteer.organisation.map(|o| view! { <span class="badge">{move || o.label().get(i18n.lang.get())}</span> })}
-                    <span class="muted">{format!("{}/{}", volunteer.active_pairings, volunteer.max_children)} {move || i18n.tr(" 名结对", " paired")}</span>
-                    {volunteer.vetting.background_check.clone().map(|c| view! { <span class="muted">{move || i18n.tr("核查:", "Checked: ")} {c.checked_on.to_string()}</span> })}
-                </div>
-                <div class="inline-form">
-                    <Show when=move || matches!(state, VettingState::Pending | VettingState::Rejected)>
-                        <label>{move || i18n.tr("背景核查日期(无不良记录)", "Background check date (clear)")}
-                            <input class="check-date" type="date" prop:value=move || checked_on.get() on:input=move |e| checked_on.set(event_target_value(&e))/></label>
-                        <button class="primary vet-approve" on:click={let d = d1.clone(); move |_| d(VettingDecision::Approve)}>{move || i18n.tr("核查通过", "Approve")}</button>
-                    </Show>
-                    <input type="text" maxlength="200" placeholder=move || i18n.tr("原因", "Reason") prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))/>
-                    <Show when=move || state == VettingState::Pending>
-                        <button class="danger" on:click={let d = d2.clone(); move |_| d(VettingDecision::Reject)}>{move || i18n.tr("不通过", "Reject")}</button>
-                    </Show>
-                    <Show when=move || state == VettingState::Approved>
-                        <button class="danger" on:click={let d = d3.clone(); move |_| d(VettingDecision::Suspend)}>{move || i18n.tr("暂停资格", "Suspend")}</button>
-                    </Show>
-                    <Show when=move || state == VettingState::Suspended>
-                        <button on:click={let d = d4.clone(); move |_| d(VettingDecision::Reinstate)}>{move || i18n.tr("恢复资格", "Reinstate")}</button>
-                    </Show>
-                </div>
-                <ErrorBanner error=error/>
-            </div>
-        </li>
+        <tr data-volunteer=row_name>
+            <td><strong>{volunteer.name.clone()}</strong>
+                {volunteer.phone.clone().map(|p| view! { <div class="muted">{p}</div> })}</td>
+            <td>{volunteer.organisation.map(|o| view! { <span class="badge">{move || o.label().get(i18n.lang.get())}</span> })}</td>
+            <td><span class="status">{move || state.label().get(i18n.lang.get())}</span>
+                {(!volunteer.vetting.reason.is_empty()).then(|| view! { <div class="muted">{volunteer.vetting.reason.clone()}</div> })}</td>
+            <td>{format!("{}/{}", volunteer.active_pairings, volunteer.max_children)}</td>
+            <td>{check.map(|c| {
+                let (day, result) = (c.checked_on, c.result);
+                view! { <span>{move || shared::time::format_date(day, i18n.lang.get())} " · " {move || result.label().get(i18n.lang.get())}</span>
+                    {decided_by.clone().map(|by| view! { <div class="muted">{by}</div> })} }
+            })}</td>
+            <td><VettingActions volunteer=actions_for reload=reload/></td>
+        </tr>
     }
 }
