@@ -210,9 +210,7 @@ pub fn PlanEditor(
             errors.clear();
         }
     };
-    let add_goal = move |_| {
-        draft.add_goal(format!("g{}", js_sys_now()))
-    };
+    let add_goal = move |_| draft.add_goal(format!("g{}", js_sys_now()));
     // Numbers shift when a goal goes, so messages about "goal 3" would point elsewhere.
     let remove_goal = Callback::new(move |index: usize| {
         errors.clear();
