@@ -54,6 +54,16 @@ ensure_debian_packages() {
   fi
 }
 
+# Chinese glyphs for headless Chromium: the browser tests measure text as a phone shows it, and
+# screenshots should show characters, not empty boxes.
+ensure_cjk_font() {
+  if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    log "installing a Chinese font for the browser (fonts-noto-cjk)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fontconfig >/dev/null
+  fi
+}
+
 # Builds the frontend into $ROOT/dist: cargo → wasm-bindgen → (optionally) wasm-opt, plus the
 # static files and precompressed copies the server hands out.
 build_frontend() {
