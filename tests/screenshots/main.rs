@@ -22,6 +22,19 @@ const ROLES: [(&str, &str, &str, &str); 6] = [
     ("counsellor", "counsellor.demo", "cases", "/cases"),
     ("officer", "officer.demo", "account", "/account"),
 ];
+/// More screens: (role, name, path, what to tap first): the phone menu opened, a form sent
+/// empty (its error summary), a volunteer's paired child.
+const EXTRA: [(&str, &str, &str, Option<&str>); 4] = [
+    ("admin", "menu", "/", Some("#menu-button")),
+    (
+        "director",
+        "child-form-errors",
+        "/children/new",
+        Some("#child-save"),
+    ),
+    ("volunteer", "my-child", "/my/child", None),
+    ("teacher", "events", "/events", None),
+];
 const PHONE: (u32, u32) = (360, 740);
 const DESK: (u32, u32) = (1280, 900);
 const WAIT: Duration = Duration::from_secs(20);
@@ -78,6 +91,33 @@ async fn main() -> Result<()> {
                 .with_context(|| format!("open {main_job}"))?;
             let main = out.join(format!("{role}-{page}-{width}.png"));
             shoot(browser, width, &main).await?;
+            for (name, path, tap) in EXTRA
+                .iter()
+                .filter(|(who, ..)| *who == role)
+                .map(|(_, name, path, tap)| (name, path, tap))
+            {
+                browser
+                    .goto(&format!("{}{path}", app.url))
+                    .await
+                    .with_context(|| format!("open {path}"))?;
+                wait_idle(browser).await?;
+                if let Some(css) = tap {
+                    if width < 500 || !css.contains("menu") {
+                        wait_for(browser, css)
+                            .await?
+                            .click()
+                            .await
+                            .with_context(|| format!("tap {css}"))?;
+                        tokio::time::sleep(Duration::from_millis(400)).await;
+                    }
+                }
+                shoot(
+                    browser,
+                    width,
+                    &out.join(format!("{role}-{name}-{width}.png")),
+                )
+                .await?;
+            }
         }
     }
     phone.close().await.context("close the phone browser")?;

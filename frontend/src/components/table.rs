@@ -272,13 +272,20 @@ fn scroll_to_top() {
     }
 }
 
-/// A row of labelled filters (each child a field with a visible label); wraps on phones.
+/// A row of labelled filters (each child a field with a visible label). On a phone only the
+/// first (the search) shows until "更多筛选" opens the rest, so the list starts on screen.
 #[component]
 pub fn FilterBar(#[prop(optional)] id: Option<&'static str>, children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let expanded = RwSignal::new(false);
     view! {
-        <div id=id class="filter-bar" role="group" aria-label=move || i18n.tr("筛选", "Filters")>
+        <div id=id class=move || if expanded.get() { "filter-bar expanded" } else { "filter-bar" }
+            role="group" aria-label=move || i18n.tr("筛选", "Filters")>
             {children()}
+            <button type="button" class="filter-toggle" aria-expanded=move || expanded.get().to_string()
+                on:click=move |_| expanded.update(|open| *open = !*open)>
+                {move || if expanded.get() { i18n.tr("收起筛选", "Fewer filters") } else { i18n.tr("更多筛选", "More filters") }}
+            </button>
         </div>
     }
 }
