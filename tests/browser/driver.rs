@@ -335,3 +335,24 @@ pub async fn assert_no_sideways_scroll(browser: &Client) {
         "{url} is {scroll_width} px wide in a {viewport} px window"
     );
 }
+
+/// The element with `id` has the keyboard focus (where a person's next keystroke goes).
+pub async fn assert_focused(browser: &Client, id: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let active = browser
+            .execute(
+                "return document.activeElement && document.activeElement.id;",
+                vec![],
+            )
+            .await
+            .expect("script runs");
+        if active.as_str() == Some(id) {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("focus is on {active:?}, not #{id}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

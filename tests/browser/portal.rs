@@ -1,5 +1,6 @@
 use crate::driver::{
-    assert_fits_width, click, fill, portal, sign_in, wait_for, wait_for_text, ChromeDriver,
+    assert_fits_width, assert_focused, click, fill, portal, sign_in, wait_for, wait_for_text,
+    ChromeDriver,
 };
 use tests::ADMIN_PASSWORD;
 
@@ -207,6 +208,14 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
         .goto(&format!("{}/children/new", app.url))
         .await
         .unwrap();
+    // Sent empty: a summary at the top, focused, naming each field and leading to it.
+    click(&browser, "#child-save").await;
+    let summary = wait_for_text(&browser, "#error-summary", "请填写姓名").await;
+    assert!(summary.contains("请选择性别"), "{summary}");
+    assert_focused(&browser, "error-summary").await;
+    wait_for_text(&browser, "[data-field='name'] .field-error", "请填写姓名").await;
+    click(&browser, "#error-summary a[data-target-field='name']").await;
+    assert_focused(&browser, "child-name").await;
     fill(&browser, "#child-name", "何小军").await;
     set_date(&browser, "#child-birth", "2016-04-10").await;
     fill(&browser, "#child-school", "龙湾区永中第一小学").await;
@@ -246,6 +255,7 @@ async fn a_director_sees_eligibility_change_as_the_fathers_workplace_changes() {
     wait_for_text(&browser, "#eligibility", "符合留守儿童认定条件").await;
 
     click(&browser, "#child-save").await;
+    wait_for_text(&browser, "#toasts .toast", "已保存").await;
     wait_for_text(&browser, "#child-detail", "何小军").await;
     wait_for_text(
         &browser,
@@ -316,6 +326,26 @@ async fn the_last_place_goes_to_one_volunteer_and_passes_to_the_waitlisted_one_w
     // …and she was told.
     second.goto(&app.url).await.unwrap();
     wait_for_text(&second, "#notifications", "候补成功").await;
+
+    // The admin calls it off from her phone: a confirmation that asks why, and everyone with
+    // a place is told the reason.
+    sign_in(&first, &app.url, "admin", ADMIN_PASSWORD).await;
+    wait_for(&first, "#home-admin").await;
+    first.goto(&page).await.unwrap();
+    click(&first, "#cancel-event").await;
+    wait_for_text(&first, "#cancel-event-panel", "1 人").await;
+    click(&first, "#cancel-event-confirm").await;
+    wait_for(
+        &first,
+        "#cancel-event-panel .field-error, #cancel-event-panel .error",
+    )
+    .await;
+    fill(&first, "#cancel-event-note", "寒潮预警,改期另行通知").await;
+    click(&first, "#cancel-event-confirm").await;
+    wait_for_text(&first, "#toasts .toast", "活动已取消").await;
+    assert_fits_width(&first, 360).await;
+    second.goto(&app.url).await.unwrap();
+    wait_for_text(&second, "#notifications", "寒潮预警").await;
     first.close().await.unwrap();
     second.close().await.unwrap();
 }
@@ -501,6 +531,30 @@ async fn an_admin_pairs_a_vetted_volunteer_who_logs_a_contact_on_her_phone() {
     desk.refresh().await.unwrap();
     click(&desk, ".pairing-list a").await;
     wait_for_text(&desk, "#contacts", "电话聊了学校的事").await;
+
+    // Ending it is a step of its own: nothing pre-selected, the reason asked there.
+    assert!(
+        desk.find(fantoccini::Locator::Css("#end-pairing-panel"))
+            .await
+            .is_err(),
+        "the end form is not always open"
+    );
+    click(&desk, "#end-pairing").await;
+    wait_for(&desk, "#end-pairing-panel").await;
+    let chosen = desk
+        .execute(
+            "return document.querySelectorAll('#end-pairing-panel input[type=radio]:checked').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, 0, "no reason is chosen for the admin");
+    click(&desk, "#end-pairing-confirm").await;
+    wait_for_text(&desk, "#end-pairing-panel", "请选择").await;
+    click(&desk, "#end-pairing-reason-volunteer_withdrew").await;
+    click(&desk, "#end-pairing-confirm").await;
+    wait_for_text(&desk, "#toasts .toast", "结对").await;
+    wait_for_text(&desk, "main", "志愿者退出").await;
     desk.close().await.unwrap();
     phone.close().await.unwrap();
 }

@@ -37,6 +37,9 @@ pub fn ConfirmAction(
     #[prop(optional)] note_zh: Option<&'static str>,
     #[prop(optional)] note_en: Option<&'static str>,
     #[prop(optional)] note_required: bool,
+    /// A reason (its value, e.g. "other") that needs the note written.
+    #[prop(optional)]
+    note_required_for: Option<&'static str>,
     #[prop(optional, into)] warning: MaybeProp<String>,
     #[prop(into)] busy: Signal<bool>,
     #[prop(into)] on_confirm: Callback<(String, String)>,
@@ -79,7 +82,8 @@ pub fn ConfirmAction(
             )));
             return;
         }
-        if asks_note && note_required && written.is_empty() {
+        let note_needed = note_required || note_required_for.is_some_and(|value| value == chosen);
+        if asks_note && note_needed && written.is_empty() {
             problem.set(Some((
                 format!("请填写{note_zh}。"),
                 format!("Enter the {}.", lower_first(note_en)),

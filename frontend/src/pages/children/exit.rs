@@ -66,16 +66,12 @@ pub fn ExitAction(
     let toasts = use_toasts();
     let busy = RwSignal::new(false);
     let (error, set_error) = signal(None::<ApiError>);
-    let missing_note = RwSignal::new(false);
     let confirm = Callback::new(move |(value, note): (String, String)| {
         set_error.set(None);
-        let Some(reason) =
-            reason_text(&value, &note).filter(|_| !(value == OTHER && note.trim().is_empty()))
-        else {
-            missing_note.set(true);
+        // The panel has asked for a reason (and the note that "other" needs).
+        let Some(reason) = reason_text(&value, &note) else {
             return;
         };
-        missing_note.set(false);
         busy.set(true);
         let id = child_id.clone();
         let name = child_name.clone();
@@ -114,15 +110,11 @@ pub fn ExitAction(
                 question_zh="确定让这名儿童退出监测吗?档案会保留,但不再列入监测名单。"
                 question_en="Take this child out of monitoring? The record is kept but no longer monitored."
                 reasons=reasons()
-                note_zh="补充说明" note_en="Details"
+                note_zh="补充说明(选择“其他原因”时必填)" note_en="Details (needed with “Another reason”)"
+                note_required_for=OTHER
                 warning=warning
                 busy=Signal::derive(move || busy.get())
                 on_confirm=confirm/>
-            <Show when=move || missing_note.get()>
-                <p class="error" role="alert">{move || i18n.tr(
-                    "选择“其他原因”时,请在补充说明中写明原因,然后再确认一次。",
-                    "With “Another reason”, write the reason in the details, then confirm again.")}</p>
-            </Show>
             <ErrorBanner error=error/>
         </div>
     }

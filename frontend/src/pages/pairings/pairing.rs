@@ -151,7 +151,7 @@ fn PairingView(detail: PairingDetail, reload: RwSignal<u32>) -> impl IntoView {
                 question_en="End this pairing? This cannot be undone."
                 reasons=end_reasons() reasons_legend_zh="结束原因" reasons_legend_en="Why it ends"
                 note_zh="说明(原因为“其他”时必填)" note_en="Note (needed when the reason is “Other”)"
-                busy=busy on_confirm=end/>
+                note_required_for="other" busy=busy on_confirm=end/>
         })}
         <h2>{move || i18n.tr("联系记录", "Contacts")}</h2>
         {detail.contacts.is_empty().then(|| view! { <Empty zh="还没有联系记录。" en="No contacts logged yet."/> })}
