@@ -273,6 +273,13 @@ pub struct PersonOption {
     pub detail: String,
 }
 
+/// How many items a list holds, without the items.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub total: u64,
+}
+
 /// One page of a list, with an opaque cursor for the next page.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

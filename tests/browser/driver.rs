@@ -356,3 +356,25 @@ pub async fn assert_focused(browser: &Client, id: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// No visible text is cut off: every element of the top bar, the navigation, buttons, table
+/// headers and headings shows its whole text (no clipped overflow, no ellipsis hiding words).
+pub async fn assert_no_cut_text(browser: &Client) {
+    const SCRIPT: &str = r#"
+        const cut = [];
+        for (const el of document.querySelectorAll('header *, nav a, button, .button, h1, h2, h3, th, label, legend')) {
+            const box = el.getBoundingClientRect();
+            if (box.width === 0 || box.height === 0) continue;
+            const style = getComputedStyle(el);
+            if (style.visibility === 'hidden' || el.closest('.visually-hidden')) continue;
+            const clips = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
+            if (clips && el.scrollWidth > el.clientWidth + 1) {
+                cut.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' "' + el.textContent.trim().slice(0, 40) + '"');
+            }
+        }
+        return cut;
+    "#;
+    let cut = browser.execute(SCRIPT, vec![]).await.expect("script runs");
+    let cut: Vec<String> = serde_json::from_value(cut).unwrap_or_default();
+    assert!(cut.is_empty(), "text cut off: {cut:?}");
+}

@@ -14,8 +14,9 @@ use serde_json::Value;
 use tests::ADMIN_PASSWORD;
 
 use crate::driver::{
-    assert_accessible, assert_fits_width, assert_no_sideways_scroll, assert_tap_targets, click,
-    portal, sign_in, visit, wait_for, wait_idle, ChromeDriver, MAIN_ACTIONS,
+    assert_accessible, assert_fits_width, assert_no_cut_text, assert_no_sideways_scroll,
+    assert_tap_targets, click, portal, sign_in, visit, wait_for, wait_for_text, wait_idle,
+    ChromeDriver, MAIN_ACTIONS,
 };
 
 struct RoleWalk {
@@ -411,6 +412,20 @@ async fn on_a_phone(
     wait_idle(&phone).await;
     assert_fits_width(&phone, 360).await;
     assert_tap_targets(&phone, MAIN_ACTIONS).await;
+    assert_no_cut_text(&phone).await;
+
+    // The same in English, whose words are longer: nothing wraps out or is cut.
+    click(&phone, "#lang-switch").await;
+    wait_for_text(&phone, "#lang-switch", "中文").await;
+    wait_idle(&phone).await;
+    assert_fits_width(&phone, 360).await;
+    assert_tap_targets(&phone, MAIN_ACTIONS).await;
+    assert_no_cut_text(&phone).await;
+    phone.goto(&format!("{url}/")).await.expect("home");
+    wait_for(&phone, &format!("section#home-{role}")).await;
+    wait_idle(&phone).await;
+    assert_fits_width(&phone, 360).await;
+    assert_no_cut_text(&phone).await;
     phone.close().await.expect("close the phone browser");
 }
 

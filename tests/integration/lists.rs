@@ -2,6 +2,7 @@
 //! shows is the list's own), sorts both ways, and the pickers find people by name without
 //! letting anyone search beyond their role.
 
+use futures::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tests::{body, child_json, Client, TestApp, OTHER_VILLAGE, VILLAGE};
@@ -59,6 +60,59 @@ async fn the_registry_says_its_total_on_every_page_and_sorts_both_ways() {
     let mine_desc = body(director.get("/api/children?sort=-name").await).await;
     assert_eq!(mine_desc["total"], 3);
     assert!(!names(&mine_desc).contains(&"丁小四".to_string()));
+
+    // A home page asks only the number: the same as the list's, no child read.
+    let count = body(director.get("/api/children/count").await).await;
+    assert_eq!(count["total"], 3);
+    let count = body(
+        admin
+            .get(&format!("/api/children/count?village={OTHER_VILLAGE}"))
+            .await,
+    )
+    .await;
+    assert_eq!(count["total"], 1);
+    assert_eq!(
+        director
+            .get(&format!("/api/children/count?village={OTHER_VILLAGE}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "another village's count is not the director's to know"
+    );
+
+    // Pages follow in either order, and a cursor cannot change direction half-way.
+    const STEMS: [char; 10] = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];
+    let more: Vec<String> = (0..50)
+        .map(|i| format!("周{}{}", STEMS[i / 10], STEMS[i % 10]))
+        .collect();
+    futures::stream::iter(more.iter().map(|name| register(&admin, name, VILLAGE)))
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(at) => format!("/api/children?sort=-name&cursor={at}"),
+            None => "/api/children?sort=-name".to_string(),
+        };
+        let page = body(admin.get(&path).await).await;
+        assert_eq!(page["total"], 54);
+        seen.extend(names(&page));
+        match page["next"].as_str() {
+            Some(next) => {
+                let mixed = admin.get(&format!("/api/children?cursor={next}")).await;
+                assert_eq!(mixed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+                cursor = Some(next.to_string());
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 54);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(seen, sorted, "Z→A across pages");
 
     let bad = admin.get("/api/children?sort=age").await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
@@ -156,7 +210,19 @@ async fn the_audit_log_names_people_and_children_instead_of_ids() {
         .iter()
         .find(|entry| entry["target"] == format!("child:{child}"))
         .expect("the child's read is logged");
-    assert_eq!(about_child["target_label"], "儿童 审小计");
+    assert_eq!(about_child["target_label"], "审小计");
+    // Showing the log named the child: that reading is itself on record.
+    let next = body(admin.get("/api/audit").await).await;
+    let read = next["items"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|entry| entry["action"] == "audit_read")
+        .expect("the first reading is logged");
+    assert!(
+        read["detail"].as_str().unwrap_or_default().contains(&child),
+        "{read}"
+    );
     assert!(entries
         .iter()
         .filter(|entry| entry["actor_id"].is_string())

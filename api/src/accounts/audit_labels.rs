@@ -1,28 +1,53 @@
 //! The audit log as a person reads it: who acted and on what, by name. Ids stay in the entry
-//! (the log's evidence); the labels are looked up when the log is shown, once per target.
+//! (the log's evidence); names are looked up when the log is shown, once per target, in
+//! parallel. The label is the bare name; the screen adds the kind ("儿童" / "Child") in the
+//! reader's language.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use futures::future::join_all;
 use shared::api::AuditEntry;
 
 use crate::{AppError, AppState};
 
+/// What labelling showed: the children whose names appear (their reading is audited by the
+/// caller, like any list of children).
+#[derive(Debug, Default)]
+pub struct Labelled {
+    pub children: Vec<String>,
+}
+
 /// Fills `actor_name` where the entry has only an id, and `target_label` for every target
-/// that still exists. A target that is gone keeps only its kind ("儿童 (已删除)").
-pub async fn label_entries(state: &AppState, entries: &mut [AuditEntry]) -> Result<(), AppError> {
-    let mut labels: BTreeMap<String, String> = BTreeMap::new();
-    let mut users: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for entry in entries.iter() {
-        if let Some(target) = &entry.target {
-            if !labels.contains_key(target) {
-                let label = label_of(state, target, &mut users).await?;
-                labels.insert(target.clone(), label);
-            }
-        }
-        if entry.actor_name.is_none() {
-            if let Some(actor) = &entry.actor_id {
-                user_name(state, actor, &mut users).await?;
-            }
+/// that still exists; a target that is gone is labelled "(已删除 / removed)".
+pub async fn label_entries(
+    state: &AppState,
+    entries: &mut [AuditEntry],
+) -> Result<Labelled, AppError> {
+    let targets: BTreeSet<String> = entries
+        .iter()
+        .filter_map(|entry| entry.target.clone())
+        .collect();
+    let actors: BTreeSet<String> = entries
+        .iter()
+        .filter(|entry| entry.actor_name.is_none())
+        .filter_map(|entry| entry.actor_id.clone())
+        .collect();
+    let target_names = join_all(targets.iter().map(|target| name_of(state, target))).await;
+    let actor_names = join_all(actors.iter().map(|id| user_name(state, id))).await;
+    let mut labels = BTreeMap::new();
+    let mut labelled = Labelled::default();
+    for (target, found) in targets.into_iter().zip(target_names) {
+        let (name, child) = found?;
+        labelled.children.extend(child);
+        labels.insert(
+            target,
+            name.unwrap_or_else(|| "(已删除 / removed)".to_string()),
+        );
+    }
+    let mut people = BTreeMap::new();
+    for (id, name) in actors.into_iter().zip(actor_names) {
+        if let Some(name) = name? {
+            people.insert(id, name);
         }
     }
     for entry in entries.iter_mut() {
@@ -34,79 +59,59 @@ pub async fn label_entries(state: &AppState, entries: &mut [AuditEntry]) -> Resu
             entry.actor_name = entry
                 .actor_id
                 .as_ref()
-                .and_then(|actor| users.get(actor).cloned().flatten());
+                .and_then(|actor| people.get(actor).cloned());
         }
     }
-    Ok(())
+    labelled.children.sort();
+    labelled.children.dedup();
+    Ok(labelled)
 }
 
-async fn user_name(
-    state: &AppState,
-    id: &str,
-    users: &mut BTreeMap<String, Option<String>>,
-) -> Result<Option<String>, AppError> {
-    if let Some(known) = users.get(id) {
-        return Ok(known.clone());
-    }
-    let name = state
+async fn user_name(state: &AppState, id: &str) -> Result<Option<String>, AppError> {
+    Ok(state
         .store
         .get_user(id)
         .await?
-        .map(|user| format!("{} ({})", user.display_name, user.username));
-    users.insert(id.to_string(), name.clone());
-    Ok(name)
+        .map(|user| format!("{} ({})", user.display_name, user.username)))
 }
 
-async fn label_of(
+/// The target's name, and the child whose name it shows (a child record, a case group, a
+/// pairing).
+async fn name_of(
     state: &AppState,
     target: &str,
-    users: &mut BTreeMap<String, Option<String>>,
-) -> Result<String, AppError> {
+) -> Result<(Option<String>, Option<String>), AppError> {
     let Some((kind, id)) = target.split_once(':') else {
-        return Ok(target.to_string());
+        return Ok((Some(target.to_string()), None));
     };
-    let (kind_label, name) = match kind {
-        "user" => ("用户", user_name(state, id, users).await?),
-        "child" => (
-            "儿童",
-            state
-                .store
-                .get_child(id)
-                .await?
-                .map(|child| child.child.name),
-        ),
-        "case" => (
-            "个案",
-            state
-                .store
-                .get_child(id)
-                .await?
-                .map(|child| child.child.name),
-        ),
+    Ok(match kind {
+        "user" => (user_name(state, id).await?, None),
+        "child" | "case" => match state.store.get_child(id).await? {
+            Some(child) => (Some(child.child.name), Some(child.id)),
+            None => (None, None),
+        },
         "event" => (
-            "活动",
             state
                 .store
                 .get_event(id)
                 .await?
                 .map(|event| event.event.title),
+            None,
         ),
         "site" => (
-            "场地",
             state.store.get_site(id).await?.map(|site| site.site.name),
+            None,
         ),
-        "pairing" => (
-            "结对",
-            state
-                .store
-                .get_pairing(id)
-                .await?
-                .map(|pairing| format!("{} — {}", pairing.volunteer_name, pairing.child_name)),
-        ),
-        _ => return Ok(target.to_string()),
-    };
-    Ok(match name {
-        Some(name) => format!("{kind_label} {name}"),
-        None => format!("{kind_label} (已删除 / removed)"),
+        "pairing" => match state.store.get_pairing(id).await? {
+            Some(pairing) => (
+                Some(format!(
+                    "{} — {}",
+                    pairing.volunteer_name, pairing.child_name
+                )),
+                Some(pairing.child_id),
+            ),
+            None => (None, None),
+        },
+        _ => (Some(target.to_string()), None),
     })
 }

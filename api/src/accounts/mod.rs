@@ -22,7 +22,7 @@ use crate::store::users::{CreateUserError, InviteError, UserRecord};
 use crate::{AppError, AppState};
 pub use audit::{entry as audit_entry, record, record_with, Actor, AuditWriter};
 pub use audit_labels::label_entries;
-pub use people::{find_people, person_matches, person_option};
+pub use people::{find_people, find_people_who, person_matches, person_option};
 pub use session_cache::SessionCache;
 
 /// A signed-in user, as every authorised request knows them.

@@ -20,7 +20,10 @@ pub fn person_matches(user: &UserRecord, query: &str) -> bool {
 /// Where someone works, to tell namesakes apart.
 pub fn where_they_work(user: &UserRecord) -> String {
     match (&user.scope, &user.organisation) {
-        (Scope::Own, Some(organisation)) => organisation.label().zh.to_string(),
+        (Scope::Own, Some(organisation)) => {
+            let label = organisation.label();
+            format!("{} / {}", label.zh, label.en)
+        }
         (scope, _) => scope.describe(),
     }
 }
@@ -41,6 +44,17 @@ pub async fn find_people(
     query: &str,
     roles: &[Role],
 ) -> Result<Vec<PersonOption>, AppError> {
+    find_people_who(state, query, roles, |_| true).await
+}
+
+/// The same, among those `eligible` admits (checked before the 20 are taken, so people who
+/// do not qualify never crowd out those who do).
+pub async fn find_people_who(
+    state: &AppState,
+    query: &str,
+    roles: &[Role],
+    eligible: impl Fn(&UserRecord) -> bool,
+) -> Result<Vec<PersonOption>, AppError> {
     let mut found: Vec<UserRecord> = state
         .store
         .users_with_status(UserStatus::Active)
@@ -48,6 +62,7 @@ pub async fn find_people(
         .into_iter()
         .filter(|user| roles.is_empty() || roles.contains(&user.role))
         .filter(|user| person_matches(user, query))
+        .filter(|user| eligible(user))
         .collect();
     found.sort_by(|a, b| a.display_name.cmp(&b.display_name));
     Ok(found.iter().take(PICKER_LIMIT).map(person_option).collect())

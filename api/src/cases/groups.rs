@@ -272,17 +272,14 @@ pub async fn add_member(
             ))
         }
     };
-    // A director sees the children of their own villages only; a group must not widen that.
-    if let (Role::Director, Scope::Villages { codes }) = (&person.role, &person.scope) {
-        if !codes.contains(&standing.group.village_code) {
-            return Err(invalid(
-                "username",
-                Text::new(
-                    "该儿童主任不负责此儿童所在的村(社区),不能加入该群组",
-                    "That children's director does not cover this child's village",
-                ),
-            ));
-        }
+    if !may_see_village(&person.role, &person.scope, &standing.group.village_code) {
+        return Err(invalid(
+            "username",
+            Text::new(
+                "该儿童主任不负责此儿童所在的村(社区),不能加入该群组",
+                "That children's director does not cover this child's village",
+            ),
+        ));
     }
     let member = Member {
         user_id: person.id.clone(),
@@ -345,17 +342,27 @@ pub async fn member_candidates(
         return Err(AppError::Forbidden);
     }
     let members = state.store.members(child_id).await?;
+    let village = standing.group.village_code.clone();
     let roles = [
         Role::Teacher,
         Role::Counsellor,
         Role::Volunteer,
         Role::Director,
     ];
-    Ok(crate::accounts::find_people(state, query, &roles)
-        .await?
-        .into_iter()
-        .filter(|person| !members.iter().any(|member| member.user_id == person.id))
-        .collect())
+    crate::accounts::find_people_who(state, query, &roles, |person| {
+        !members.iter().any(|member| member.user_id == person.id)
+            && may_see_village(&person.role, &person.scope, &village)
+    })
+    .await
+}
+
+/// A director sees the children of their own villages only; a group must not widen that.
+fn may_see_village(role: &Role, scope: &Scope, village: &str) -> bool {
+    match (role, scope) {
+        (Role::Director, Scope::Villages { codes }) => codes.iter().any(|code| code == village),
+        (Role::Director, _) => false,
+        _ => true,
+    }
 }
 
 pub async fn remove_member(

@@ -100,6 +100,7 @@ pub fn operations() -> Vec<Operation> {
         with_query(op("GET", "/api/audit", "The audit log", NoBody, 200, Answer::Json(schema::<Page<AuditEntry>>)), schema::<query_args::AuditArgs>),
         op("GET", "/api/divisions/villages", "Villages and communities of the district", NoBody, 200, Answer::Json(schema::<Vec<VillageOption>>)),
         with_query(op("GET", "/api/children", "The registry (audited)", NoBody, 200, Answer::Json(schema::<Page<ChildSummary>>)), schema::<query_args::ChildListArgs>),
+        with_query(op("GET", "/api/children/count", "How many children a list holds", NoBody, 200, Answer::Json(schema::<Count>)), schema::<query_args::ChildListArgs>),
         op("POST", "/api/children", "Register a child", Body::Json(schema::<CreateChildRequest>), 201, Answer::Json(schema::<ChildRecord>)),
         op("GET", "/api/children/review", "Children to review", NoBody, 200, Answer::Json(schema::<Vec<ReviewItem>>)),
         with_query(op("GET", "/api/children/export", "Export the registry (audited)", NoBody, 200, File), schema::<query_args::FormatArgs>),

@@ -48,12 +48,15 @@ fn bad_cursor() -> AppError {
     )
 }
 
-pub async fn list(
-    state: &AppState,
-    user: &CurrentUser,
-    query: ListQuery,
-    source: Option<String>,
-) -> Result<Page<ChildSummary>, AppError> {
+/// What a list reads, resolved from the query and the reader's scope: the filter (name prefix
+/// or ID tail), the villages it is limited to (none: the district, admins only).
+struct Resolved {
+    filter: ChildFilter,
+    villages: Vec<String>,
+    id_tail: Option<String>,
+}
+
+fn resolve(user: &CurrentUser, query: &ListQuery) -> Result<Resolved, AppError> {
     let mut filter = query.filter.clone();
     let search = query
         .search
@@ -77,7 +80,46 @@ pub async fn list(
     };
     villages.sort();
     villages.dedup();
-    let cursor = query.cursor.as_deref();
+    Ok(Resolved {
+        filter,
+        villages,
+        id_tail,
+    })
+}
+
+/// How many children a list would hold, without reading them (a home page's number; a count
+/// shows no child, so it is not a read of children's data).
+pub async fn count_list(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<u64, AppError> {
+    let Resolved {
+        filter,
+        villages,
+        id_tail,
+    } = resolve(user, query)?;
+    count(state, user, &filter, &villages, id_tail.as_deref()).await
+}
+
+pub async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    query: ListQuery,
+    source: Option<String>,
+) -> Result<Page<ChildSummary>, AppError> {
+    let Resolved {
+        mut filter,
+        villages,
+        id_tail,
+    } = resolve(user, &query)?;
+    // A cursor remembers its direction: one made reading A→Z cannot be replayed Z→A.
+    let cursor = match (query.cursor.as_deref(), filter.descending) {
+        (None, _) => None,
+        (Some(cursor), true) => Some(cursor.strip_prefix(DESCENDING).ok_or_else(bad_cursor)?),
+        (Some(cursor), false) if cursor.starts_with(DESCENDING) => return Err(bad_cursor()),
+        (Some(cursor), false) => Some(cursor),
+    };
     let total = count(state, user, &filter, &villages, id_tail.as_deref()).await?;
     let (items, next) = if let Some(tail) = id_tail {
         // The district-wide ID index, limited to the reader's villages inside the query: the
@@ -131,10 +173,19 @@ pub async fn list(
     .await?;
     Ok(Page {
         items,
-        next,
+        next: next.map(|next| {
+            if filter.descending {
+                format!("{DESCENDING}{next}")
+            } else {
+                next
+            }
+        }),
         total: Some(total),
     })
 }
+
+/// The mark on a cursor of a Z→A reading (cursors are base64url, which has no '~').
+const DESCENDING: &str = "~";
 
 /// How many children the whole list holds, counted by the same queries that page it.
 async fn count(
@@ -159,12 +210,19 @@ async fn count(
             .count_children(&ChildSource::District, filter)
             .await?);
     }
+    let sources: Vec<ChildSource> = villages
+        .iter()
+        .map(|village| ChildSource::Village(village.clone()))
+        .collect();
+    let counts = futures::future::join_all(
+        sources
+            .iter()
+            .map(|source| state.store.count_children(source, filter)),
+    )
+    .await;
     let mut total = 0;
-    for village in villages {
-        total += state
-            .store
-            .count_children(&ChildSource::Village(village.clone()), filter)
-            .await?;
+    for count in counts {
+        total += count?;
     }
     Ok(total)
 }

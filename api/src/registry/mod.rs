@@ -26,7 +26,7 @@ use crate::accounts::{audit_entry, record, CurrentUser};
 use crate::store::children::ChildItem;
 use crate::{AppError, AppState};
 
-pub use list::{list, review_list, ListQuery};
+pub use list::{count_list, list, review_list, ListQuery};
 pub use save::{create, update};
 pub use settings::{core_districts, set_core_districts};
 

@@ -20,13 +20,8 @@ use crate::registry::{self, ListQuery};
 use crate::store::children::ChildFilter;
 use crate::AppState;
 
-pub(super) async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ClientSource(source): ClientSource,
-    QueryArgs(args): QueryArgs<ChildListArgs>,
-) -> HttpResult<Json<Page<ChildSummary>>> {
-    let query = ListQuery {
+fn list_query(args: ChildListArgs) -> ListQuery {
+    ListQuery {
         search: args.q,
         village: args.village.filter(|village| !village.is_empty()),
         filter: ChildFilter {
@@ -40,8 +35,28 @@ pub(super) async fn list(
             descending: args.sort == Some(query_args::NameOrder::Descending),
         },
         cursor: args.cursor,
-    };
-    Ok(Json(registry::list(&state, &user, query, source).await?))
+    }
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientSource(source): ClientSource,
+    QueryArgs(args): QueryArgs<ChildListArgs>,
+) -> HttpResult<Json<Page<ChildSummary>>> {
+    Ok(Json(
+        registry::list(&state, &user, list_query(args), source).await?,
+    ))
+}
+
+/// The number the list with these filters holds, without the children (home pages).
+pub(super) async fn count(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryArgs(args): QueryArgs<ChildListArgs>,
+) -> HttpResult<Json<shared::api::Count>> {
+    let total = registry::count_list(&state, &user, &list_query(args)).await?;
+    Ok(Json(shared::api::Count { total }))
 }
 
 pub(super) async fn create(

@@ -119,6 +119,7 @@ fn routes() -> Routes {
         .add(Method::GET, "/api/divisions/villages", Access::AnyUser, villages)
         .add(Method::GET, "/api/children", REGISTRY, children::list)
         .add(Method::POST, "/api/children", REGISTRY, children::create)
+        .add(Method::GET, "/api/children/count", REGISTRY, children::count)
         .add(Method::GET, "/api/children/review", REGISTRY, children::review)
         .add(Method::GET, "/api/children/export", ADMIN, children::export)
         .add(Method::GET, "/api/children/import-template", ADMIN, children::template)
@@ -440,8 +441,17 @@ async fn list_audit(
             .await
             .map_err(crate::AppError::from)?,
     );
-    accounts::label_entries(&state, &mut page.items).await?;
-    accounts::record(&state, &admin.actor(source), AuditAction::AuditRead, None).await?;
+    let labelled = accounts::label_entries(&state, &mut page.items).await?;
+    // The log names children: which ones it showed is recorded like any list of children.
+    let shown = (!labelled.children.is_empty()).then(|| labelled.children.join(","));
+    accounts::record_with(
+        &state,
+        &admin.actor(source),
+        AuditAction::AuditRead,
+        None,
+        shown,
+    )
+    .await?;
     Ok(Json(page))
 }
 
