@@ -260,10 +260,7 @@ pub struct ChildQuery {
     pub sort: String,
 }
 
-pub async fn children(
-    filters: &ChildQuery,
-    cursor: Option<String>,
-) -> ApiResult<Page<ChildSummary>> {
+fn child_query_pairs(filters: &ChildQuery, cursor: Option<String>) -> String {
     let non_empty = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_string());
     let pairs = [
         ("q", non_empty(&filters.q)),
@@ -280,7 +277,29 @@ pub async fn children(
         .iter()
         .map(|(name, value)| (*name, value.as_deref()))
         .collect();
-    get(&format!("/api/children{}", query(&borrowed))).await
+    query(&borrowed)
+}
+
+pub async fn children(
+    filters: &ChildQuery,
+    cursor: Option<String>,
+) -> ApiResult<Page<ChildSummary>> {
+    get(&format!(
+        "/api/children{}",
+        child_query_pairs(filters, cursor)
+    ))
+    .await
+}
+
+/// How many children the registry list with these filters holds (no child is read).
+pub async fn children_count(filters: &ChildQuery) -> ApiResult<Count> {
+    let mut filters = filters.clone();
+    filters.sort.clear();
+    get(&format!(
+        "/api/children/count{}",
+        child_query_pairs(&filters, None)
+    ))
+    .await
 }
 
 /// The first children whose name starts with `search` (or whose ID number ends with it), for

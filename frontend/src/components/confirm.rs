@@ -37,6 +37,9 @@ pub fn ConfirmAction(
     #[prop(optional)] note_zh: Option<&'static str>,
     #[prop(optional)] note_en: Option<&'static str>,
     #[prop(optional)] note_required: bool,
+    /// The most the note may hold (the server's limit for it), 200 unless said.
+    #[prop(default = 200)]
+    note_max: usize,
     /// A reason (its value, e.g. "other") that needs the note written.
     #[prop(optional)]
     note_required_for: Option<&'static str>,
@@ -132,10 +135,17 @@ pub fn ConfirmAction(
                             <span class="optional">{move || i18n.tr("(选填)", " (optional)")}</span>
                         })}
                     </label>
-                    <textarea id=note_id rows="3"
+                    <textarea id=note_id rows="3" maxlength=note_max.to_string()
                         aria-required=note_required.then_some("true")
                         prop:value=move || note.get()
                         on:input=move |event| note.set(event_target_value(&event))></textarea>
+                    <span class="hint">{move || {
+                        let left = note_max.saturating_sub(note.with(|text| text.chars().count()));
+                        match i18n.lang.get() {
+                            Lang::Zh => format!("还可输入 {left} 字"),
+                            Lang::En => format!("{left} characters left"),
+                        }
+                    }}</span>
                 </div>
             }
         })

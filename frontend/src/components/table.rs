@@ -184,8 +184,16 @@ impl CursorPages {
         self.stack.with(|stack| stack.len().saturating_sub(1))
     }
 
+    /// A second tap while the next page loads offers the same cursor again: it is ignored.
     pub fn go_next(&self, next: String) {
-        self.stack.update(|stack| stack.push(Some(next)));
+        self.stack.update(|stack| {
+            if !stack
+                .iter()
+                .any(|seen| seen.as_deref() == Some(next.as_str()))
+            {
+                stack.push(Some(next));
+            }
+        });
     }
 
     pub fn go_prev(&self) {

@@ -72,8 +72,24 @@ fn detail_lines(detail: &str) -> Vec<String> {
                 })
                 .collect()
         }
+        _ if is_id_list(detail) => {
+            let count = detail.split(',').count();
+            vec![format!("{count} 条记录 / {count} records")]
+        }
         _ => vec![detail.to_string()],
     }
+}
+
+/// Which records a list showed: ids (ULIDs) separated by commas, shown as a count (the ids
+/// stay in the entry's tooltip).
+fn is_id_list(detail: &str) -> bool {
+    !detail.is_empty()
+        && detail.split(',').all(|id| {
+            id.len() == 26
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        })
 }
 
 #[component]
@@ -202,7 +218,10 @@ fn AuditRow(entry: AuditEntry) -> impl IntoView {
     let target = entry.target.clone().map(|target| {
         let (zh, en) = target_kind(&target);
         let label = entry.target_label.clone();
-        let text = move || label.clone().unwrap_or_else(|| i18n.tr(zh, en).to_string());
+        let text = move || match &label {
+            Some(name) => format!("{} {name}", i18n.tr(zh, en)),
+            None => i18n.tr(zh, en).to_string(),
+        };
         match target_href(&target) {
             Some(href) => view! { <a href=href title=target.clone()>{text}</a> }.into_any(),
             None => view! { <span title=target.clone()>{text}</span> }.into_any(),

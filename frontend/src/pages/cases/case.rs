@@ -4,14 +4,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::cases::{CaseView, GroupRole, Member};
+use shared::FieldError;
 use shared::Text;
-use shared::{FieldError, Lang};
 
 use super::case_forms::Notes;
 use super::crises::{Crises, CrisisAlert};
 use super::history::PlanHistory;
 use super::plan::PlanEditor;
 use crate::api::ApiError;
+use crate::components::confirm::ConfirmAction;
 use crate::components::errors::{ErrorSummary, FormErrors};
 use crate::components::feedback::{ErrorBanner, Loading};
 use crate::components::form::{Choice, RadioGroup};
@@ -31,49 +32,108 @@ pub fn CasePage() -> impl IntoView {
         let id = params.get().get("id").unwrap_or_default();
         async move { crate::api::case_view(&id).await }
     });
+    // The latest answer, kept while the next one loads: the screen stays, and each section
+    // redraws only when its own part changed (a note saved does not wipe a plan being edited).
+    let latest = RwSignal::new(None::<CaseView>);
+    let failure = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| match view_resource.get() {
+        Some(Ok(case)) => {
+            failure.set(None);
+            latest.set(Some(case));
+        }
+        Some(Err(error)) => failure.set(Some(error)),
+        None => {}
+    });
+    let loaded = Memo::new(move |_| latest.with(Option::is_some));
     view! {
-        {move || match view_resource.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(error)) => view! { <section class="card"><div class="error">{error.message(i18n.lang.get())}</div></section> }.into_any(),
-            Some(Ok(case)) => view! { <CaseScreen case=case reload=reload saved=saved/> }.into_any(),
+        {move || match (loaded.get(), failure.get()) {
+            (false, None) => view! { <Loading/> }.into_any(),
+            (false, Some(error)) => view! { <section class="card"><div class="error">{move || error.message(i18n.lang.get())}</div></section> }.into_any(),
+            (true, error) => view! {
+                {error.map(|error| view! { <div class="error" role="alert">{move || error.message(i18n.lang.get())}</div> })}
+                <CaseScreen latest=latest reload=reload saved=saved/>
+            }.into_any(),
         }}
     }
 }
 
+/// One part of the case, as a section shows it (the rest left out, so changes elsewhere do
+/// not redraw the section).
+fn part(latest: RwSignal<Option<CaseView>>, keep: fn(&mut CaseView)) -> Memo<Option<CaseView>> {
+    Memo::new(move |_| {
+        latest.get().map(|mut case| {
+            keep(&mut case);
+            case
+        })
+    })
+}
+
 #[component]
 fn CaseScreen(
-    case: CaseView,
+    latest: RwSignal<Option<CaseView>>,
     reload: RwSignal<u32>,
     saved: RwSignal<Option<u64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = case.student.child_id.clone();
-    let level = case.student.care_level;
-    let open: Vec<_> = case
-        .crises
-        .iter()
-        .filter(|c| c.closed.is_none())
-        .cloned()
-        .collect();
-    let crisis_open = !open.is_empty();
+    let header = part(latest, |case| {
+        case.members.clear();
+        case.notes.clear();
+        case.plan = None;
+        case.crises.retain(|crisis| crisis.closed.is_none());
+    });
+    let members = part(latest, |case| {
+        case.notes.clear();
+        case.crises.clear();
+        case.plan = None;
+    });
+    let plan = Memo::new(move |_| {
+        latest.with(|case| {
+            case.as_ref().map(|case| {
+                (
+                    case.student.child_id.clone(),
+                    case.plan.clone(),
+                    case.members.clone(),
+                    case.crises.iter().any(|crisis| crisis.closed.is_none()),
+                )
+            })
+        })
+    });
+    let notes = part(latest, |case| {
+        case.members.clear();
+        case.crises.clear();
+        case.plan = None;
+    });
+    let crises = part(latest, |case| {
+        case.members.clear();
+        case.notes.clear();
+        case.plan = None;
+    });
     view! {
-        <section class="card" id="case">
-            <h1>{case.student.name.clone()}</h1>
-            <p class="row-meta">
-                <span class=format!("level level-{}", level.as_str())>{move || level.label().get(i18n.lang.get())}</span>
-                <span class="muted">{case.student.school.clone()} " " {case.student.class_name.clone()}</span>
-                <span class="muted">{case.student.interests.clone()}</span>
-            </p>
-            {crisis_open.then(|| view! { <CrisisAlert open=open/> })}
-        </section>
-        <Members case=case.clone() reload=reload/>
-        <section class="card">
-            <h2>{move || i18n.tr("个案计划", "Plan")}</h2>
-            <PlanEditor child_id=id.clone() current=case.plan.clone() members=case.members.clone() crisis_open=crisis_open reload=reload saved=saved/>
-            <PlanHistory child_id=id.clone()/>
-        </section>
-        <Notes case=case.clone() reload=reload/>
-        <Crises case=case reload=reload/>
+        {move || header.get().map(|case| {
+            let level = case.student.care_level;
+            let open = case.crises.clone();
+            view! {
+                <section class="card" id="case">
+                    <h1>{case.student.name.clone()}</h1>
+                    <p class="row-meta">
+                        <span class=format!("level level-{}", level.as_str())>{move || level.label().get(i18n.lang.get())}</span>
+                        <span class="muted">{case.student.school.clone()} " " {case.student.class_name.clone()}</span>
+                        <span class="muted">{case.student.interests.clone()}</span>
+                    </p>
+                    {(!open.is_empty()).then(|| view! { <CrisisAlert open=open/> })}
+                </section>
+            }
+        })}
+        {move || members.get().map(|case| view! { <Members case=case reload=reload/> })}
+        {move || plan.get().map(|(id, current, members, crisis_open)| view! {
+            <section class="card">
+                <h2>{move || i18n.tr("个案计划", "Plan")}</h2>
+                <PlanEditor child_id=id.clone() current=current members=members crisis_open=crisis_open reload=reload saved=saved/>
+                <PlanHistory child_id=id/>
+            </section>
+        })}
+        {move || notes.get().map(|case| view! { <Notes case=case reload=reload/> })}
+        {move || crises.get().map(|case| view! { <Crises case=case reload=reload/> })}
     }
 }
 
@@ -117,11 +177,18 @@ fn MemberRow(
     let toasts = use_toasts();
     let role = member.role;
     let (user, name) = (member.user_id.clone(), member.name.clone());
-    let remove = move |_| {
+    let busy = RwSignal::new(false);
+    let remove = Callback::new(move |_: (String, String)| {
+        if busy.get_untracked() {
+            return;
+        }
         let (child, user, name) = (child_id.clone(), user.clone(), name.clone());
         set_error.set(None);
+        busy.set(true);
         spawn_local(async move {
-            match crate::api::remove_member(&child, &user).await {
+            let result = crate::api::remove_member(&child, &user).await;
+            busy.set(false);
+            match result {
                 Ok(_) => {
                     toasts.success(
                         format!("已将{name}移出群组"),
@@ -132,19 +199,16 @@ fn MemberRow(
                 Err(failure) => set_error.set(Some(failure)),
             }
         });
-    };
-    let remove_label = {
-        let name = member.name.clone();
-        move || match i18n.lang.get() {
-            Lang::Zh => format!("移出{name}"),
-            Lang::En => format!("Remove {name}"),
-        }
-    };
+    });
+    let confirm_id = super::interned(format!("remove-member-{}", member.user_id));
     view! {
         <li class="row"><div class="row-main"><strong>{member.name.clone()}</strong>
             <span class="badge">{move || role.label().get(i18n.lang.get())}</span></div>
             {(manage && role != GroupRole::Lead).then(|| view! {
-                <button type="button" class="danger" aria-label=remove_label on:click=remove>{move || i18n.tr("移出", "Remove")}</button>
+                <ConfirmAction id=confirm_id label_zh="移出" label_en="Remove"
+                    question_zh="确定将此成员移出群组吗?移出后对方将不能再查看这个个案。"
+                    question_en="Remove this member from the group? They will no longer see this case."
+                    busy=busy on_confirm=remove/>
             })}
         </li>
     }

@@ -12,6 +12,8 @@ use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
 
 const OTHER: &str = "other";
+/// The stored reason is the chosen label, a colon and this note, within 200 characters.
+const NOTE_MAX: usize = 150;
 
 fn reasons() -> Vec<Choice> {
     vec![
@@ -111,7 +113,7 @@ pub fn ExitAction(
                 question_en="Take this child out of monitoring? The record is kept but no longer monitored."
                 reasons=reasons()
                 note_zh="补充说明(选择“其他原因”时必填)" note_en="Details (needed with “Another reason”)"
-                note_required_for=OTHER
+                note_required_for=OTHER note_max=NOTE_MAX
                 warning=warning
                 busy=Signal::derive(move || busy.get())
                 on_confirm=confirm/>

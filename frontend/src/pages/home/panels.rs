@@ -83,13 +83,10 @@ pub fn ChildrenPanel(
     empty_zh: &'static str,
     empty_en: &'static str,
 ) -> impl IntoView {
+    // Only the number: a home page shows no child, so it reads none.
     let page =
-        LocalResource::new(|| async { crate::api::children(&ChildQuery::default(), None).await });
-    let count = Signal::derive(move || {
-        page.get()
-            .and_then(Result::ok)
-            .map(|page| page.total.unwrap_or(page.items.len() as u64))
-    });
+        LocalResource::new(|| async { crate::api::children_count(&ChildQuery::default()).await });
+    let count = Signal::derive(move || page.get().and_then(Result::ok).map(|count| count.total));
     view! {
         <CountPanel id="panel-children" title_zh=title_zh title_en=title_en
             count=count href="/children" link_zh="打开名册" link_en="Open the registry"
