@@ -558,3 +558,35 @@ async fn an_admin_pairs_a_vetted_volunteer_who_logs_a_contact_on_her_phone() {
     desk.close().await.unwrap();
     phone.close().await.unwrap();
 }
+
+/// A teacher gives one of her students a place at an event from her phone: she picks among
+/// her school's students (she cannot search the registry), and a message confirms it.
+#[tokio::test]
+async fn a_teacher_gives_a_student_a_place_from_her_phone() {
+    let app = portal().await;
+    let accounts = api::demo::fill(&app.server.state).await.unwrap();
+    let teacher = accounts
+        .iter()
+        .find(|account| account.role == shared::Role::Teacher)
+        .unwrap();
+    let driver = ChromeDriver::start().await;
+    let phone = driver.browser(360, 740).await;
+    sign_in(&phone, &app.url, &teacher.username, &teacher.password).await;
+    wait_for(&phone, "#home-teacher").await;
+    phone.goto(&format!("{}/events", app.url)).await.unwrap();
+    click(&phone, "#event-list a").await;
+    click(&phone, "#child-picker").await;
+    let first = wait_for(&phone, "#child-picker-option-0").await;
+    let student = first.text().await.unwrap();
+    first.click().await.unwrap();
+    click(&phone, "#sign-up-child").await;
+    let name = student
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    wait_for_text(&phone, "#toasts .toast", &name).await;
+    assert_fits_width(&phone, 360).await;
+    phone.close().await.unwrap();
+}

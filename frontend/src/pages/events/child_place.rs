@@ -1,5 +1,6 @@
-//! Directors and admins give a child of their scope a place: the child is found by name (or
-//! the last four characters of the ID number) on the server, so every child can be reached.
+//! Staff give a child of their scope a place. Directors and admins find the child by name (or
+//! the last four characters of the ID number) on the server, so every child can be reached; a
+//! teacher chooses among the students of their school (the list they start case groups from).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -8,7 +9,7 @@ use shared::events::SignupStatus;
 use shared::{FieldError, Text};
 
 use crate::components::errors::{ErrorSummary, FormErrors};
-use crate::components::picker::{picker_search, PickOption, SearchPicker};
+use crate::components::picker::{filter_local, picker_search, PickOption, SearchPicker};
 use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
 
@@ -25,14 +26,37 @@ fn child_option(child: ChildSummary) -> PickOption {
     }
 }
 
+fn student_option(student: shared::cases::CaseStudent) -> PickOption {
+    PickOption {
+        id: student.child_id,
+        label: student.name,
+        detail: [student.school, student.class_name]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
+}
+
 #[component]
-pub fn ChildPlace(event_id: String, reload: RwSignal<u32>) -> impl IntoView {
+pub fn ChildPlace(
+    event_id: String,
+    reload: RwSignal<u32>,
+    /// A teacher's students instead of the registry search.
+    #[prop(optional)]
+    from_my_school: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let toasts = use_toasts();
     let errors = FormErrors::new().provide();
     let chosen = RwSignal::new(None::<PickOption>);
     let busy = RwSignal::new(false);
-    let search = picker_search(|q: String| async move {
+    let search = picker_search(move |q: String| async move {
+        if from_my_school {
+            let students = crate::api::case_candidates().await?;
+            let options: Vec<PickOption> = students.into_iter().map(student_option).collect();
+            return Ok(filter_local(&options, &q));
+        }
         let children = crate::api::children_search(&q).await?;
         Ok(children.into_iter().map(child_option).collect())
     });
@@ -77,7 +101,8 @@ pub fn ChildPlace(event_id: String, reload: RwSignal<u32>) -> impl IntoView {
             <h2>{move || i18n.tr("为儿童报名", "Give a child a place")}</h2>
             <ErrorSummary errors=errors/>
             <SearchPicker id="child-picker" field="child_id" label_zh="儿童" label_en="Child"
-                hint_zh="输入姓名或身份证号后四位查找" hint_en="Type a name or the last four characters of the ID number"
+                hint_zh=if from_my_school { "本校学生,输入姓名查找" } else { "输入姓名或身份证号后四位查找" }
+                hint_en=if from_my_school { "Students of your school: type a name" } else { "Type a name or the last four characters of the ID number" }
                 search=search value=chosen/>
             <button id="sign-up-child" type="submit" class="primary" disabled=move || busy.get()>
                 {move || i18n.tr("为该儿童报名", "Sign this child up")}
