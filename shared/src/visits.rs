@@ -142,6 +142,11 @@ pub struct VisitInput {
     /// The visit this one corrects (visits are never edited).
     #[serde(default)]
     pub corrects: Option<String>,
+    /// The version of the child's record the form was filled against (offline, it may be
+    /// days old): when the record has changed since, the visit is still stored and the director
+    /// is told.
+    #[serde(default)]
+    pub child_version: Option<u64>,
 }
 
 fn is_record_id(value: &str) -> bool {
@@ -304,6 +309,19 @@ pub struct VisitRecord {
     pub director_id: String,
     pub director_name: String,
     pub recorded_at: DateTime<Utc>,
+}
+
+/// What the server answers to a sent visit.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitSaved {
+    pub visit: VisitRecord,
+    /// This visit (its client id) had been stored before: a retry or a double tap.
+    pub already_stored: bool,
+    /// The care level it proposed was applied to the child's record.
+    pub level_applied: bool,
+    /// The child's record changed after the form was filled.
+    pub child_changed: bool,
 }
 
 /// What a case group's members see of a visit: when, how, and the problems and needs found.
