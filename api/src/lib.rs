@@ -16,6 +16,7 @@ pub mod pairings;
 pub mod registry;
 pub mod store;
 pub mod upgrade;
+pub mod visits;
 
 pub use error::AppError;
 

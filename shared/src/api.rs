@@ -339,6 +339,12 @@ pub enum AuditAction {
     PossibleDuplicateReported,
     AccountUnlocked,
     CasesListed,
+    VisitRecorded,
+    VisitViewed,
+    VisitsListed,
+    VisitPlanViewed,
+    VisitSettingsChanged,
+    ComplianceViewed,
 }
 
 impl AuditAction {
@@ -411,6 +417,14 @@ impl AuditAction {
             }
             AuditAction::AccountUnlocked => Text::new("解除账号锁定", "Unlocked an account"),
             AuditAction::CasesListed => Text::new("查看个案群组列表", "Listed case groups"),
+            AuditAction::VisitRecorded => Text::new("登记走访", "Recorded a visit"),
+            AuditAction::VisitViewed => Text::new("查看走访记录", "Viewed a visit"),
+            AuditAction::VisitsListed => Text::new("查看走访记录列表", "Listed visits"),
+            AuditAction::VisitPlanViewed => Text::new("查看走访名单", "Viewed the visit list"),
+            AuditAction::VisitSettingsChanged => {
+                Text::new("修改走访设置", "Changed the visit settings")
+            }
+            AuditAction::ComplianceViewed => Text::new("查看走访统计", "Viewed visit compliance"),
         }
     }
 }

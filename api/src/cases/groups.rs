@@ -222,6 +222,27 @@ pub async fn view(
     })
 }
 
+/// What the group sees of the child's visits: when, how, by whom, and the problems and needs
+/// found (not the rest of the register); the reading is audited.
+pub async fn visit_summaries(
+    state: &AppState,
+    user: &CurrentUser,
+    child_id: &str,
+    source: Option<String>,
+) -> Result<Vec<shared::visits::VisitSummary>, AppError> {
+    standing(state, user, child_id).await?;
+    let visits = state.store.child_visits(child_id).await?;
+    record_with(
+        state,
+        &user.actor(source),
+        AuditAction::VisitsListed,
+        Some(child_target(child_id)),
+        Some("summaries".into()),
+    )
+    .await?;
+    Ok(visits.iter().map(|visit| visit.summary()).collect())
+}
+
 /// How the group's member count is known for the next write: its counter, or — for a group
 /// stored before the counter existed — its members counted now.
 async fn member_count(

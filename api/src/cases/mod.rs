@@ -15,7 +15,9 @@ mod groups;
 mod plan;
 
 pub use crises::{close_crisis, open_crises, raise_crisis};
-pub use groups::{add_member, candidates, create, list, member_candidates, remove_member, view};
+pub use groups::{
+    add_member, candidates, create, list, member_candidates, remove_member, view, visit_summaries,
+};
 pub use plan::{add_note, plan_versions, save_plan};
 
 use shared::cases::{CaseStudent, Member};

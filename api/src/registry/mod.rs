@@ -40,7 +40,7 @@ pub fn today(state: &AppState) -> NaiveDate {
 
 /// Whether a user's role and scope let them see this child. Later capabilities (case groups,
 /// pairings) add their own ways in.
-fn in_scope(user: &CurrentUser, child: &ChildInput) -> bool {
+pub(crate) fn in_scope(user: &CurrentUser, child: &ChildInput) -> bool {
     match (&user.role, &user.scope) {
         (Role::Admin, _) => true,
         (Role::Director, Scope::Villages { codes }) => codes.contains(&child.residence_village),
@@ -52,7 +52,7 @@ fn invalid(field: &str, text: Text) -> AppError {
     AppError::Invalid(vec![shared::FieldError::new(field, text)])
 }
 
-async fn visible_child(
+pub(crate) async fn visible_child(
     state: &AppState,
     user: &CurrentUser,
     id: &str,

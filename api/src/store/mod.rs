@@ -16,6 +16,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod users;
+pub mod visits;
 
 use std::sync::Arc;
 

@@ -114,7 +114,11 @@ pub(super) async fn review(
 }
 
 fn file_format(args: &FormatArgs) -> HttpResult<FileFormat> {
-    match args.format.as_deref() {
+    file_format_of(args.format.as_deref())
+}
+
+pub(super) fn file_format_of(format: Option<&str>) -> HttpResult<FileFormat> {
+    match format {
         None | Some("csv") => Ok(FileFormat::Csv),
         Some("xlsx") => Ok(FileFormat::Xlsx),
         Some(_) => {
@@ -123,7 +127,7 @@ fn file_format(args: &FormatArgs) -> HttpResult<FileFormat> {
     }
 }
 
-fn attachment(format: FileFormat, stem: &str, bytes: Vec<u8>) -> (HeaderMap, Vec<u8>) {
+pub(super) fn attachment(format: FileFormat, stem: &str, bytes: Vec<u8>) -> (HeaderMap, Vec<u8>) {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,

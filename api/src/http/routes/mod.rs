@@ -27,6 +27,7 @@ mod children;
 mod events;
 pub(crate) mod pairings;
 pub(crate) mod query_args;
+mod visits;
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
 const REGISTRY: Access = Access::Roles(&[Role::Admin, Role::Director]);
@@ -127,6 +128,14 @@ fn routes() -> Routes {
         .add(Method::GET, "/api/children/{id}", REGISTRY, children::get)
         .add(Method::PUT, "/api/children/{id}", REGISTRY, children::update)
         .add(Method::POST, "/api/children/{id}/exit", ADMIN, children::confirm_exit)
+        .add(Method::GET, "/api/children/{id}/visits", REGISTRY, visits::of_child)
+        .add(Method::GET, "/api/visits/plan", REGISTRY, visits::plan)
+        .add(Method::POST, "/api/visits", REGISTRY, visits::record)
+        .add(Method::GET, "/api/visits/compliance", ADMIN, visits::compliance)
+        .add(Method::GET, "/api/visits/compliance/export", ADMIN, visits::export_compliance)
+        .add(Method::GET, "/api/visits/{id}", REGISTRY, visits::get)
+        .add(Method::GET, "/api/settings/visits", REGISTRY, visits::settings)
+        .add(Method::PUT, "/api/settings/visits", ADMIN, visits::set_settings)
         .add(Method::GET, "/api/settings/core-districts", Access::AnyUser, children::core_districts)
         .add(Method::PUT, "/api/settings/core-districts", ADMIN, children::set_core_districts)
         .add(Method::GET, "/api/sites", PARTICIPANTS, events::sites)
@@ -161,6 +170,7 @@ fn routes() -> Routes {
         .add(Method::PUT, "/api/cases/{id}/plan", Access::AnyUser, cases::save_plan)
         .add(Method::GET, "/api/cases/{id}/plan/versions", Access::AnyUser, cases::plan_versions)
         .add(Method::POST, "/api/cases/{id}/notes", Access::AnyUser, cases::add_note)
+        .add(Method::GET, "/api/cases/{id}/visits", Access::AnyUser, visits::of_case)
         .add(Method::POST, "/api/cases/{id}/crises", Access::AnyUser, cases::raise_crisis)
         .add(Method::POST, "/api/cases/{id}/crises/{crisis_id}/close", ADMIN, cases::close_crisis)
         .add(Method::GET, "/api/crises", ADMIN, cases::open_crises)

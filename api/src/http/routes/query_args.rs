@@ -99,3 +99,19 @@ pub fn parse_roles(raw: Option<&str>) -> Result<Vec<shared::Role>, crate::http::
         })
         .collect()
 }
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitPlanArgs {
+    /// One of the reader's villages; all of them when absent.
+    pub village: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceArgs {
+    /// `2026-Q4`; the current quarter when absent.
+    pub quarter: Option<String>,
+    /// `csv` (default) or `xlsx`, for the export.
+    pub format: Option<String>,
+}

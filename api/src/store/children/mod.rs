@@ -277,6 +277,18 @@ impl Store {
         )
     }
 
+    /// The write of a record whose identity stays as stored, for another capability's
+    /// transaction (a visit that changes the care level): conditional on `expected_version`.
+    pub(crate) fn child_update_write(
+        &self,
+        child: &ChildItem,
+        expected_version: u64,
+    ) -> Result<TransactWriteItem, StoreError> {
+        Ok(TransactWriteItem::builder()
+            .put(self.same_identity_put(child, expected_version)?)
+            .build())
+    }
+
     /// Replaces a child, with its audit entry in the same transaction, if it is still at
     /// `expected_version` and keeps its ID number, name and date of birth (a change of those
     /// goes through `save_child`, which moves the claims); `Ok(false)` when someone else saved
