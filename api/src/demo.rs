@@ -4,6 +4,7 @@
 
 use chrono::{Months, NaiveDate};
 use shared::api::UserStatus;
+use shared::calendar::Quarter;
 use shared::children::{
     Capacity, CareLevel, Category, ChildInput, Gender, Guardian, MonitoringStatus, Parent,
     Registration,
@@ -148,6 +149,13 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     }
 
     let core = state.store.core_districts().await?;
+    // Registered well before last quarter began, so last quarter's visits came after it; a few
+    // of the director's children were registered in the last few days and await a first visit.
+    let long_ago = at_beijing(
+        Quarter::of(today).previous().first_day() - chrono::Duration::days(30),
+        9,
+        now,
+    );
     let mut children = Vec::new();
     for i in 0..48 {
         // Half in the director's villages, the rest spread over the district.
@@ -220,6 +228,11 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
             interests: ["画画", "足球", "唱歌", "阅读", "跳绳"][i % 5].into(),
         };
         let child = child.validate(today).map_err(AppError::Invalid)?;
+        let registered = if awaits_first_visit(i) {
+            now - chrono::Duration::days(1 + (i % 3) as i64)
+        } else {
+            long_ago
+        };
         children.push(ChildItem {
             id: ulid::Ulid::new().to_string(),
             version: 1,
@@ -228,13 +241,13 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
                 level: child.care_level,
                 reason: "示例数据 Demo data".into(),
                 by: "未保办管理员".into(),
-                at: now,
+                at: registered,
             }],
             child,
             status: MonitoringStatus::Monitored,
             exit: None,
             duplicates: Vec::new(),
-            created_at: now,
+            created_at: registered,
             created_by: "demo".into(),
             updated_at: now,
             updated_by: "demo".into(),
@@ -244,7 +257,217 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     events(state, &director_villages).await?;
     cases(state, &children).await?;
     pairings(state, &children).await?;
+    visits(state, &children, &director_villages).await?;
     Ok(created)
+}
+
+/// The demo children (by their index) registered in the last few days: in the director's
+/// villages (even indexes), never visited yet, their first visit due within 5 working days.
+fn awaits_first_visit(i: usize) -> bool {
+    i % 12 == 10
+}
+
+/// The demo children visited last quarter and not since: their next visit is overdue.
+fn visited_last_quarter_only(i: usize) -> bool {
+    i % 8 == 6 && !awaits_first_visit(i)
+}
+
+/// `hour` o'clock Beijing time on `day`, never later than `now`.
+fn at_beijing(
+    day: NaiveDate,
+    hour: u32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .map(|midnight| midnight.and_utc() - chrono::Duration::hours(8))
+        .map(|start| start + chrono::Duration::hours(i64::from(hour)))
+        .map_or(now, |at| at.min(now))
+}
+
+/// A quarter of visits by the demo director to the children of their villages: most visited
+/// once this quarter (some also last quarter), a few only last quarter (now overdue), a few
+/// registered in the last few days and never visited, and one visit that found a concern. Stored as the
+/// register stores them, each with its audit entry; every name and finding is made up.
+async fn visits(
+    state: &AppState,
+    children: &[ChildItem],
+    villages: &[String],
+) -> Result<(), AppError> {
+    use shared::visits::{
+        Assistance, Emotion, Guardianship, Health, MetWith, Schooling, VisitInput, VisitMode,
+        VisitRecord, VisitSettings,
+    };
+    let Some(director) = state.store.find_user_by_username("director.demo").await? else {
+        return Ok(());
+    };
+    let actor = acting_as(state, &director).actor(None);
+    let now = state.clock.now();
+    let today = crate::registry::today(state);
+    let quarter = Quarter::of(today);
+    let previous = quarter.previous();
+    let elapsed = (today - quarter.first_day()).num_days().max(0);
+    let settings = VisitSettings::default();
+    let mut concern_recorded = false;
+    let mut visits: Vec<(VisitRecord, bool)> = Vec::new();
+    for (i, child) in children.iter().enumerate() {
+        if !villages.contains(&child.child.residence_village) || awaits_first_visit(i) {
+            continue;
+        }
+        let level = child.child.care_level;
+        // Visit days: one this quarter, or one last quarter far enough back to be overdue now.
+        let mut days = Vec::new();
+        if visited_last_quarter_only(i) {
+            let months = chrono::Months::new(settings.interval_months(level));
+            let back = today.checked_sub_months(months).unwrap_or(today)
+                - chrono::Duration::days(3 + (i % 5) as i64);
+            days.push(back.clamp(previous.first_day(), previous.last_day()));
+        } else {
+            if i % 4 == 0 {
+                let day = previous.first_day() + chrono::Duration::days(((i * 11) % 80) as i64);
+                days.push(day.min(previous.last_day()));
+            }
+            let offset = if elapsed == 0 {
+                0
+            } else {
+                ((i * 7) as i64) % (elapsed + 1)
+            };
+            days.push(quarter.first_day() + chrono::Duration::days(offset));
+        }
+        for (n, day) in days.into_iter().enumerate() {
+            let visited_at = at_beijing(day, 9 + (i % 8) as u32, now);
+            // One visit this quarter (the first child's, from the fifth on) found a concern.
+            let concern = !concern_recorded && quarter.contains(day) && i >= 4;
+            concern_recorded |= concern;
+            let mode = match i % 6 {
+                4 if n == 0 => VisitMode::Phone,
+                4 => VisitMode::SchoolVisit,
+                2 if i % 5 == 1 => VisitMode::Video,
+                _ => VisitMode::HomeVisit,
+            };
+            let mode = if concern { VisitMode::HomeVisit } else { mode };
+            let met_with = match mode {
+                VisitMode::Phone | VisitMode::Video => vec![MetWith::Child, MetWith::ParentByPhone],
+                VisitMode::SchoolVisit => vec![MetWith::Child, MetWith::Teacher],
+                VisitMode::HomeVisit => vec![MetWith::Child, MetWith::Guardian],
+            };
+            let ill = i % 10 == 8 && !concern;
+            let mut input = VisitInput {
+                client_id: ulid::Ulid::new().to_string(),
+                child_id: child.id.clone(),
+                visited_at,
+                mode,
+                met_with,
+                guardianship: if i % 3 == 0 {
+                    Guardianship::Good
+                } else {
+                    Guardianship::Fair
+                },
+                entrusted_guardian: false,
+                entrusted_guardian_capable: None,
+                health: if ill { Health::Ill } else { Health::Healthy },
+                health_note: if ill {
+                    "感冒发烧,已去村卫生室看过(虚构示例)".into()
+                } else {
+                    String::new()
+                },
+                schooling: if i % 5 == 4 {
+                    Schooling::Boarding
+                } else {
+                    Schooling::InSchool
+                },
+                emotion: if i % 7 == 2 {
+                    Emotion::Low
+                } else {
+                    Emotion::Stable
+                },
+                unsafe_at_home: false,
+                device_overuse: i % 9 == 6,
+                bullying_or_violence: false,
+                income_sources: "父母外出务工收入(虚构示例)".into(),
+                assistance: if i % 6 == 2 {
+                    vec![Assistance::Dibao]
+                } else {
+                    Vec::new()
+                },
+                needs: if i % 7 == 2 {
+                    "想念在外地打工的父母,希望多和父母视频(虚构示例)".into()
+                } else {
+                    String::new()
+                },
+                problems_found: if i % 9 == 6 {
+                    "放学后玩手机时间较长(虚构示例)".into()
+                } else {
+                    String::new()
+                },
+                action_taken: if i % 9 == 6 {
+                    "与祖母商量约定每天玩手机的时间(虚构示例)".into()
+                } else {
+                    String::new()
+                },
+                follow_up: String::new(),
+                follow_up_by: None,
+                proposed_level: None,
+                level_reason: String::new(),
+                corrects: None,
+                child_version: None,
+            };
+            if concern {
+                input.guardianship = Guardianship::Poor;
+                input.unsafe_at_home = true;
+                input.emotion = Emotion::Anxious;
+                input.needs = "奶奶住院期间需要有人临时照看;房屋电线需要检修(虚构示例)".into();
+                input.problems_found =
+                    "奶奶生病住院,孩子放学后常独自在家,家中电线老化(虚构示例)".into();
+                input.action_taken = "联系村委会安排邻居临时照看,提醒家人检修电线(虚构示例)".into();
+                input.follow_up = "一周内再次入户,确认照看安排和电线检修(虚构示例)".into();
+                input.follow_up_by = Some(day + chrono::Duration::days(7));
+            }
+            // The register's own checks, as of the day the visit was made.
+            let input = input
+                .validate(visited_at + chrono::Duration::hours(1))
+                .map_err(AppError::Invalid)?;
+            let record = VisitRecord {
+                id: input.client_id.clone(),
+                child_name: child.child.name.clone(),
+                village_code: child.child.residence_village.clone(),
+                director_id: director.id.clone(),
+                director_name: director.display_name.clone(),
+                recorded_at: (visited_at + chrono::Duration::hours(2)).min(now),
+                visit: input,
+            };
+            visits.push((record, concern));
+        }
+    }
+    for (record, concern) in visits {
+        let entry = crate::accounts::audit_entry(
+            state,
+            &actor,
+            shared::api::AuditAction::VisitRecorded,
+            Some(crate::registry::child_target(&record.visit.child_id)),
+            Some(format!("{} demo", crate::visits::visit_target(&record.id))),
+        );
+        state.store.record_visit(&record, None, &entry).await?;
+        if concern {
+            let message = crate::notifications::Message::new(
+                format!(
+                    "走访发现需关注的情况:{}({})",
+                    record.child_name, record.director_name
+                ),
+                format!(
+                    "A visit found a concern: {} ({})",
+                    record.child_name, record.director_name
+                ),
+            )
+            .link(format!("/visits/{}", record.id));
+            crate::notifications::after_commit(
+                state,
+                &crate::notifications::Recipients::admins(),
+                &message,
+            )
+            .await;
+        }
+    }
+    Ok(())
 }
 
 /// The demo volunteer is vetted and paired with one child, with a contact logged.

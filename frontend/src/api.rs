@@ -662,3 +662,56 @@ pub async fn log_contact(
 pub async fn child_pairings(child_id: &str) -> ApiResult<Vec<Pairing>> {
     get(&format!("/api/children/{child_id}/pairings")).await
 }
+
+use shared::visits::{VisitInput, VisitPlan, VisitRecord, VisitSaved, VisitSettings, VisitSummary};
+
+/// The children to visit, most urgent first (a director's villages; the district for admins,
+/// or one village).
+pub async fn visit_plan(village: Option<&str>) -> ApiResult<VisitPlan> {
+    get(&format!(
+        "/api/visits/plan{}",
+        query(&[("village", village)])
+    ))
+    .await
+}
+
+/// Sends a visit; the same client id sent again is stored once (`already_stored`).
+pub async fn send_visit(input: &VisitInput) -> ApiResult<VisitSaved> {
+    post("/api/visits", input).await
+}
+
+pub async fn visit(id: &str) -> ApiResult<VisitRecord> {
+    get(&format!("/api/visits/{id}")).await
+}
+
+/// A child's visits, newest first.
+pub async fn child_visits(child_id: &str) -> ApiResult<Vec<VisitRecord>> {
+    get(&format!("/api/children/{child_id}/visits")).await
+}
+
+/// What a case group sees of the child's visits: dates, problems found and needs.
+pub async fn case_visits(child_id: &str) -> ApiResult<Vec<VisitSummary>> {
+    get(&format!("/api/cases/{child_id}/visits")).await
+}
+
+pub async fn visit_settings() -> ApiResult<VisitSettings> {
+    get("/api/settings/visits").await
+}
+
+pub async fn save_visit_settings(settings: &VisitSettings) -> ApiResult<VisitSettings> {
+    send_json(
+        gloo_net::http::Method::PUT,
+        "/api/settings/visits",
+        settings,
+    )
+    .await
+}
+
+/// Visit compliance of a quarter ("2026-Q4"; the current one when `None`).
+pub async fn compliance(quarter: Option<&str>) -> ApiResult<shared::visits::Compliance> {
+    get(&format!(
+        "/api/visits/compliance{}",
+        query(&[("quarter", quarter)])
+    ))
+    .await
+}

@@ -17,9 +17,29 @@ pub fn App() -> impl IntoView {
     let session = Session(RwSignal::new(SessionState::Checking));
     provide_context(session);
     spawn_local(async move {
+        // No network (a village without signal) or a server in trouble: the person last signed
+        // in here, so the portal and its offline visit list open. "Not signed in" (or any other
+        // verdict) from the server ends the kept sign-in.
         let state = match crate::api::me().await {
-            Ok(me) => SessionState::SignedIn(me),
-            Err(_) => SessionState::SignedOut,
+            Ok(me) => {
+                crate::session::remember_me(&me);
+                SessionState::SignedIn(me)
+            }
+            Err(crate::api::ApiError::Network)
+            | Err(crate::api::ApiError::Api(shared::ApiErrorBody {
+                code:
+                    shared::ErrorCode::StoreUnavailable
+                    | shared::ErrorCode::Busy
+                    | shared::ErrorCode::Internal,
+                ..
+            })) => match crate::session::cached_me() {
+                Some(me) => SessionState::SignedIn(me),
+                None => SessionState::SignedOut,
+            },
+            Err(_) => {
+                crate::session::forget_cached_me();
+                SessionState::SignedOut
+            }
         };
         session.0.set(state);
     });
@@ -56,6 +76,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/volunteers") view=|| view! { <Protected><pages::pairings::volunteers::VolunteersPage/></Protected> }/>
                     <Route path=path!("/my/child") view=|| view! { <Protected><pages::pairings::mine::MyChildPage/></Protected> }/>
                     <Route path=path!("/settings") view=|| view! { <Protected><pages::settings::SettingsPage/></Protected> }/>
+                    <Route path=path!("/visits") view=|| view! { <Protected><pages::visits::plan::VisitPlanPage/></Protected> }/>
+                    <Route path=path!("/visits/new") view=|| view! { <Protected><pages::visits::form::VisitFormPage/></Protected> }/>
+                    <Route path=path!("/visits/compliance") view=|| view! { <Protected><pages::visits::compliance::CompliancePage/></Protected> }/>
+                    <Route path=path!("/visits/:id") view=|| view! { <Protected><pages::visits::record::VisitRecordPage/></Protected> }/>
                 </Routes>
             </Shell>
         </Router>

@@ -464,6 +464,9 @@ impl DueState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DueVisit {
     pub child_id: String,
+    /// The record's version now: a visit filled from this list says which version it saw.
+    #[serde(default)]
+    pub child_version: u64,
     pub child_name: String,
     pub village_code: String,
     pub care_level: CareLevel,

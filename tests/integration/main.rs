@@ -19,3 +19,4 @@ mod registry;
 mod registry_rules;
 mod storage;
 mod transfer;
+mod visits;

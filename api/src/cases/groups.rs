@@ -231,6 +231,10 @@ pub async fn visit_summaries(
     source: Option<String>,
 ) -> Result<Vec<shared::visits::VisitSummary>, AppError> {
     standing(state, user, child_id).await?;
+    // Volunteers never see visits, even as members of the group.
+    if user.role == Role::Volunteer {
+        return Err(AppError::Forbidden);
+    }
     let visits = state.store.child_visits(child_id).await?;
     record_with(
         state,

@@ -115,7 +115,7 @@ impl Store {
             .into_iter()
             .map(from_item)
             .collect::<Result<_, _>>()?;
-        visits.sort_by(|a, b| b.visit.visited_at.cmp(&a.visit.visited_at));
+        visits.sort_by_key(|visit| std::cmp::Reverse(visit.visit.visited_at));
         Ok(visits)
     }
 

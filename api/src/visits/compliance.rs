@@ -181,7 +181,7 @@ async fn build(
         at = at.previous();
     }
     trend.reverse();
-    never_visited.sort_by(|a, b| a.due.cmp(&b.due));
+    never_visited.sort_by_key(|child| child.due);
     by_director.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Compliance {
         quarter,

@@ -48,7 +48,7 @@ pub async fn children_with_visits(
             }
             for child in children {
                 let mut visits = by_child.remove(&child.id).unwrap_or_default();
-                visits.sort_by(|a, b| b.visit.visited_at.cmp(&a.visit.visited_at));
+                visits.sort_by_key(|visit| std::cmp::Reverse(visit.visit.visited_at));
                 out.push(ChildVisits { child, visits });
             }
         }
@@ -107,6 +107,7 @@ pub fn due_visit(
         .unwrap_or_default();
     DueVisit {
         child_id: child.id.clone(),
+        child_version: child.version,
         child_name: child.child.name.clone(),
         village_code: child.child.residence_village.clone(),
         care_level: level,

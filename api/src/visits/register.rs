@@ -55,6 +55,9 @@ pub async fn record_visit(
 ) -> Result<VisitSaved, AppError> {
     let now = state.clock.now();
     let input = input.validate(now).map_err(AppError::Invalid)?;
+    // Outside the director's villages the child does not exist for them (404), before
+    // anything else is said about it.
+    visible_child(state, user, &input.child_id).await?;
     if let Some(corrected) = &input.corrects {
         match state.store.get_visit(corrected).await? {
             Some(old) if old.visit.child_id == input.child_id => {}
@@ -70,7 +73,6 @@ pub async fn record_visit(
         }
     }
     for _ in 0..ATTEMPTS {
-        // Outside the director's villages the child does not exist for them (404).
         let child = visible_child(state, user, &input.child_id).await?;
         let visit = VisitRecord {
             id: input.client_id.clone(),

@@ -30,7 +30,10 @@ pub fn Shell(children: Children) -> impl IntoView {
     let sign_out = move |_| {
         let navigate = navigate.clone();
         menu_open.set(false);
+        // The visit list and drafts kept on this phone go with the sign-in.
+        crate::pages::visits::drafts::clear_all();
         spawn_local(async move {
+            crate::session::forget_cached_me();
             let _ = crate::api::logout().await;
             session.0.set(SessionState::SignedOut);
             navigate("/login", Default::default());
@@ -92,6 +95,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <A href="/">{move || i18n.tr("首页", "Home")}</A>
                 <Show when=keeps_registry>
                     <A href="/children">{move || i18n.tr("儿童名册", "Children")}</A>
+                    <A href="/visits">{move || i18n.tr("走访", "Visits")}</A>
                 </Show>
                 <A href="/cases">{move || i18n.tr("个案", "Cases")}</A>
                 <Show when=takes_part>
@@ -102,6 +106,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <A href="/my/events">{move || i18n.tr("我的活动", "My events")}</A>
                 </Show>
                 <Show when=is_admin>
+                    <A href="/visits/compliance">{move || i18n.tr("走访统计", "Visit compliance")}</A>
                     <A href="/users">{move || i18n.tr("用户", "Users")}</A>
                     <A href="/pairings">{move || i18n.tr("结对", "Pairings")}</A>
                     <A href="/audit">{move || i18n.tr("审计日志", "Audit log")}</A>

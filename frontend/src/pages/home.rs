@@ -11,7 +11,7 @@ use crate::i18n::use_i18n;
 use crate::session::use_session;
 use panels::{
     CasesPanel, ChildrenPanel, EventsPanel, MyChildPanel, MyEventsPanel, OpenCrisesCard,
-    PendingVolunteersPanel, ReviewPanel,
+    PendingVolunteersPanel, ReviewPanel, VisitPanels,
 };
 
 #[component]
@@ -44,6 +44,7 @@ fn sections(role: Role) -> AnyView {
     match role {
         Role::Admin => view! {
             <div class="panels">
+                <VisitPanels/>
                 <PendingVolunteersPanel/>
                 <ChildrenPanel title_zh="儿童名册" title_en="Children registry"
                     empty_zh="名册中还没有儿童。" empty_en="No children are registered yet."/>
@@ -55,15 +56,13 @@ fn sections(role: Role) -> AnyView {
         .into_any(),
         Role::Director => view! {
             <div class="panels">
+                <VisitPanels/>
                 <ChildrenPanel title_zh="我负责的村(社区)的儿童" title_en="Children in my villages"
                     empty_zh="您负责的村(社区)还没有登记儿童。"
                     empty_en="No children are registered in your villages yet."/>
                 <ReviewPanel/>
                 <EventsPanel empty_zh="近期没有活动。" empty_en="No upcoming events."/>
             </div>
-            <Coming id="home-visits" zh="本季度走访" en="Visits this quarter"
-                text_zh="走访登记功能即将上线,届时这里会列出逾期、本周和本季度应走访的儿童。"
-                text_en="The visit register is coming: children overdue, due this week and this quarter will be listed here."/>
         }
         .into_any(),
         Role::Teacher => view! {

@@ -43,6 +43,8 @@ pub fn LoginPage() -> impl IntoView {
         spawn_local(async move {
             match crate::api::login(&request).await {
                 Ok(me) => {
+                    // Kept on the phone so the portal opens offline after this sign-in.
+                    crate::session::remember_me(&me);
                     session.0.set(SessionState::SignedIn(me));
                     navigate("/", Default::default());
                 }

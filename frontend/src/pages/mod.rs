@@ -11,3 +11,4 @@ pub mod pairings;
 pub mod register;
 pub mod settings;
 pub mod users;
+pub mod visits;

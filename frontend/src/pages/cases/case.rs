@@ -98,6 +98,10 @@ fn CaseScreen(
             })
         })
     });
+    // The child, for the visit summaries: they load once per child, not on every case reload.
+    let visited_child = Memo::new(move |_| {
+        latest.with(|case| case.as_ref().map(|case| case.student.child_id.clone()))
+    });
     let notes = part(latest, |case| {
         case.members.clear();
         case.crises.clear();
@@ -132,8 +136,81 @@ fn CaseScreen(
                 <PlanHistory child_id=id/>
             </section>
         })}
+        {move || visited_child.get().map(|child_id| view! { <VisitSummaries child_id=child_id/> })}
         {move || notes.get().map(|case| view! { <Notes case=case reload=reload/> })}
         {move || crises.get().map(|case| view! { <Crises case=case reload=reload/> })}
+    }
+}
+
+/// What the group sees of the director's visits: when, how, by whom, and the problems and
+/// needs found (the rest of a visit record stays with the director and the district office).
+#[component]
+fn VisitSummaries(child_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let visits = LocalResource::new(move || {
+        let child_id = child_id.clone();
+        async move { crate::api::case_visits(&child_id).await }
+    });
+    let body = move || match visits.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(error)) => view! {
+            <div class="error" role="alert">{move || error.message(i18n.lang.get())}</div>
+        }
+        .into_any(),
+        Some(Ok(list)) if list.is_empty() => view! {
+            <p class="muted" id="case-visits-empty">{move || i18n.tr(
+                "儿童主任还没有登记走访。",
+                "The children's director has not recorded a visit yet.")}</p>
+        }
+        .into_any(),
+        Some(Ok(mut list)) => {
+            list.sort_by_key(|visit| std::cmp::Reverse(visit.visited_at));
+            view! {
+                <ul class="rows" id="case-visit-list">
+                    {list.into_iter().map(|visit| {
+                        let at = visit.visited_at;
+                        let mode = visit.mode;
+                        let problems = visit.problems_found.clone();
+                        let needs = visit.needs.clone();
+                        view! {
+                            <li class="row" data-visit=visit.id.clone()>
+                                <div class="row-main">
+                                    <strong>{move || shared::time::format_datetime(at, i18n.lang.get())}</strong>
+                                    <div class="row-meta">
+                                        <span class="badge">{move || mode.label().get(i18n.lang.get())}</span>
+                                        <span>{visit.director_name.clone()}</span>
+                                    </div>
+                                    <p class="visit-problems">
+                                        <strong>{move || i18n.tr("发现的问题:", "Problems found: ")}</strong>
+                                        {if problems.trim().is_empty() { "—".to_string() } else { problems }}
+                                    </p>
+                                    <p class="visit-needs">
+                                        <strong>{move || i18n.tr("儿童和家庭的需求:", "Needs of the child and family: ")}</strong>
+                                        {if needs.trim().is_empty() { "—".to_string() } else { needs }}
+                                    </p>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    };
+    // A reader the server keeps visits from (it answers 403) sees no section at all.
+    let forbidden = move || {
+        matches!(
+            visits.get(),
+            Some(Err(ApiError::Api(ref answer))) if answer.code == shared::ErrorCode::Forbidden
+        )
+    };
+    view! {
+        <Show when=move || !forbidden()>
+            <section class="card" id="case-visits" aria-labelledby="case-visits-title">
+                <h2 id="case-visits-title">{move || i18n.tr("走访摘要", "Visit summaries")}</h2>
+                {body}
+            </section>
+        </Show>
     }
 }
 

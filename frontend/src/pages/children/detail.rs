@@ -94,6 +94,11 @@ fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
     let exit = record.exit.clone();
     let updated = record.updated_at;
     let can_exit = is_admin && status == MonitoringStatus::Monitored;
+    // Visits: admins and children's directors (the server checks the director's villages).
+    let sees_visits = crate::session::use_session()
+        .me()
+        .is_some_and(|me| matches!(me.role, shared::Role::Admin | shared::Role::Director));
+    let can_record_visit = status == MonitoringStatus::Monitored;
     view! {
         <section class="card" id="child-detail">
             <div class="card-head">
@@ -155,6 +160,7 @@ fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
                 }
             })}
             {can_exit.then(|| view! { <ExitPanel child_id=record.id.clone() child_name=child.name.clone() reload=reload/> })}
+            {sees_visits.then(|| view! { <VisitHistory child_id=record.id.clone() can_record=can_record_visit/> })}
             <h2>{move || i18n.tr("认定结果(保存时由系统判定)", "Eligibility (decided by the server on save)")}</h2>
             <EligibilityPanel result=eligibility/>
             {is_admin.then(|| view! { <PairingHistory child_id=record.id.clone()/> })}
@@ -231,5 +237,72 @@ fn PairingHistory(child_id: String) -> impl IntoView {
                 }.into_any()
             }
         })}
+    }
+}
+
+/// The child's visits (admins, the child's director), newest first, each linked to its record;
+/// "登记走访" opens the visit form for this child.
+#[component]
+fn VisitHistory(child_id: String, can_record: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let new_visit = format!("/visits/new?child={child_id}");
+    let visits = LocalResource::new(move || {
+        let child_id = child_id.clone();
+        async move { crate::api::child_visits(&child_id).await }
+    });
+    view! {
+        <div class="card-head">
+            <h2 id="child-visits-title">{move || i18n.tr("走访记录", "Visits")}</h2>
+            {can_record.then(|| view! {
+                <a id="record-visit" class="button primary" href=new_visit>{move || i18n.tr("登记走访", "Record a visit")}</a>
+            })}
+        </div>
+        {move || match visits.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(error)) => view! {
+                <div class="error" role="alert">{move || error.message(i18n.lang.get())}</div>
+            }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <p class="muted" id="child-visits-empty">{move || i18n.tr("还没有走访记录。", "No visits recorded yet.")}</p>
+            }.into_any(),
+            Some(Ok(mut list)) => {
+                list.sort_by_key(|visit| std::cmp::Reverse(visit.visit.visited_at));
+                view! {
+                    <ul class="rows" id="child-visits" aria-labelledby="child-visits-title">
+                        {list.into_iter().map(|record| {
+                            let href = format!("/visits/{}", record.id);
+                            let at = record.visit.visited_at;
+                            let mode = record.visit.mode;
+                            let correction = record.visit.corrects.is_some();
+                            let problems = record.visit.problems_found.clone();
+                            view! {
+                                <li class="row" data-visit=record.id.clone()>
+                                    <div class="row-main">
+                                        <a href=href>{move || shared::time::format_datetime(at, i18n.lang.get())}</a>
+                                        <div class="row-meta">
+                                            <span class="badge">{move || mode.label().get(i18n.lang.get())}</span>
+                                            <span>{record.director_name.clone()}</span>
+                                            {correction.then(|| view! {
+                                                <span class="status status-pending">{move || i18n.tr("更正记录", "Correction")}</span>
+                                            })}
+                                        </div>
+                                        {if problems.trim().is_empty() {
+                                            view! { <p class="muted">{move || i18n.tr("未记录发现的问题。", "No problems noted.")}</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <p class="visit-problems">
+                                                    <strong>{move || i18n.tr("发现的问题:", "Problems found: ")}</strong>
+                                                    {problems}
+                                                </p>
+                                            }.into_any()
+                                        }}
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        }}
     }
 }

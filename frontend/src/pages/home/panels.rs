@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use shared::api::UserStatus;
+use shared::visits::{DueState, DueVisit, VisitPlan};
 use shared::Lang;
 
 use crate::api::{ApiError, ApiResult, ChildQuery};
@@ -287,5 +288,86 @@ pub fn OpenCrisesCard() -> impl IntoView {
             }}
             <p><a href="/cases">{move || i18n.tr("打开个案群组处理", "Open the case groups to deal with them")}</a></p>
         </section>
+    }
+}
+
+/// The visits to make (directors: their villages; admins: the district), most urgent first:
+/// overdue, due this week, due later this quarter. One query (the visit plan) feeds the three
+/// panels, and each number is the total of its section on /visits.
+#[component]
+pub fn VisitPanels() -> impl IntoView {
+    let plan = LocalResource::new(|| crate::api::visit_plan(None));
+    let error = error_of(plan);
+    view! {
+        <VisitPanel plan=plan error=error state=DueState::Overdue id="panel-visits-overdue"
+            title_zh="逾期未走访" title_en="Visits overdue"
+            href="/visits#overdue" link_zh="查看逾期名单" link_en="See who is overdue"
+            empty_zh="没有逾期未走访的儿童。" empty_en="No child is overdue for a visit."/>
+        <VisitPanel plan=plan error=error state=DueState::ThisWeek id="panel-visits-week"
+            title_zh="本周应走访" title_en="Visits due this week"
+            href="/visits#this-week" link_zh="查看本周名单" link_en="See this week's list"
+            empty_zh="本周没有到期的走访。" empty_en="No visits fall due this week."/>
+        <VisitPanel plan=plan error=error state=DueState::ThisQuarter id="panel-visits-quarter"
+            title_zh="本季度稍后到期" title_en="Due later this quarter"
+            href="/visits#this-quarter" link_zh="查看本季度名单" link_en="See this quarter's list"
+            empty_zh="本季度没有其他到期的走访。" empty_en="No other visits fall due this quarter."/>
+    }
+}
+
+/// How many children of the plan are in one due state, and the first three of them.
+#[component]
+fn VisitPanel(
+    plan: LocalResource<ApiResult<VisitPlan>>,
+    error: Signal<Option<ApiError>>,
+    state: DueState,
+    id: &'static str,
+    title_zh: &'static str,
+    title_en: &'static str,
+    href: &'static str,
+    link_zh: &'static str,
+    link_en: &'static str,
+    empty_zh: &'static str,
+    empty_en: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let listed = Memo::new(move |_| {
+        plan.get().and_then(Result::ok).map(|plan| {
+            plan.children
+                .into_iter()
+                .filter(|child| child.state == state)
+                .collect::<Vec<DueVisit>>()
+        })
+    });
+    let count =
+        Signal::derive(move || listed.with(|list| list.as_ref().map(|list| list.len() as u64)));
+    let first = move || {
+        listed
+            .get()
+            .map(|list| list.into_iter().take(3).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    view! {
+        <CountPanel id=id title_zh=title_zh title_en=title_en count=count href=href
+            link_zh=link_zh link_en=link_en empty_zh=empty_zh empty_en=empty_en error=error>
+            <ul class="panel-rows">
+                {move || first().into_iter().map(|due| {
+                    let link = format!("/children/{}", due.child_id);
+                    let day = due.due;
+                    let first_visit = due.first_visit;
+                    view! {
+                        <li>
+                            <a href=link>{due.child_name.clone()}</a>
+                            <div class="muted">
+                                {move || match i18n.lang.get() {
+                                    Lang::Zh => format!("应于 {} 前走访", shared::time::format_date(day, Lang::Zh)),
+                                    Lang::En => format!("Visit by {}", shared::time::format_date(day, Lang::En)),
+                                }}
+                                {first_visit.then(|| view! { " · " {move || i18n.tr("首次走访", "First visit")} })}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </CountPanel>
     }
 }

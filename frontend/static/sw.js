@@ -1,0 +1,151 @@
+// The service worker: keeps the app shell on the phone, so that after one sign-in online the
+// portal opens in a village without a network (issue 12).
+//
+// - The shell's file names are not content-hashed, so every shell file is network-first: a new
+//   build is used as soon as the network answers, and the cached copy only when it does not.
+// - /api/* is never touched: no answer from the server is cached here. The app keeps the little
+//   it needs offline (the visit list, drafts) itself, and clears it on sign-out.
+// - A page address (/visits, /children/…) is the single-page app: offline it gets the cached
+//   index.html.
+// Change the version to drop every copy kept by an older worker.
+const CACHE = "shouwang-shell-v1";
+const SHELL = [
+  "/",
+  "/index.html",
+  "/style.css",
+  "/boot.js",
+  "/frontend.js",
+  "/frontend_bg.wasm",
+  "/manifest.webmanifest",
+  "/icon-192.png",
+  "/icon.svg",
+];
+// On a weak signal a page address waits this long for the network before the cached shell is
+// shown (the network answer, when it comes, still refreshes the cache).
+const NAVIGATION_WAIT_MS = 6000;
+
+self.addEventListener("install", (event) => {
+  // The page has just loaded these files, so they mostly come from the browser's HTTP cache.
+  // One file failing (a missing icon) must not stop the worker from installing.
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) =>
+        Promise.all(
+          SHELL.map((path) =>
+            fetch(path, { credentials: "same-origin" })
+              .then((response) => (isCacheable(response) ? cache.put(path, response) : undefined))
+              .catch(() => undefined),
+          ),
+        ),
+      )
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("shouwang-") && name !== CACHE)
+            .map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") {
+    return;
+  }
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) {
+    return;
+  }
+  // The API (also a download opened as a page, such as an export) goes to the network as is.
+  if (url.pathname === "/api" || url.pathname.startsWith("/api/")) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(navigation(event));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(shellFile(request, url.pathname));
+  }
+});
+
+function isCacheable(response) {
+  return Boolean(response) && response.ok && response.type === "basic" && !response.redirected;
+}
+
+function isHtml(response) {
+  const type = response.headers.get("content-type") || "";
+  return type.includes("text/html");
+}
+
+// Network first; the cached copy when the network fails. A good answer refreshes the cache.
+async function shellFile(request, path) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (isCacheable(response)) {
+      await cache.put(path, response.clone());
+    }
+    return response;
+  } catch (failure) {
+    const cached = await cache.match(path);
+    if (cached) {
+      return cached;
+    }
+    throw failure;
+  }
+}
+
+// A page address: the network's index.html, or the cached one when the network fails, is too
+// slow, or the server is down (5xx) — when a cached copy exists.
+async function navigation(event) {
+  const request = event.request;
+  const cache = await caches.open(CACHE);
+  const fromNetwork = fetch(request).then(async (response) => {
+    if (isCacheable(response) && isHtml(response)) {
+      await cache.put("/index.html", response.clone());
+    }
+    return response;
+  });
+  // Keeps the worker alive until the network has answered, even when the cached copy was shown.
+  try {
+    event.waitUntil(fromNetwork.catch(() => undefined));
+  } catch (_) {
+    // The browser no longer takes extensions for this event: nothing is lost but the refresh.
+  }
+  const cachedShell = async () =>
+    (await cache.match("/index.html")) || (await cache.match("/"));
+  let timer;
+  const slow = new Promise((resolve) => {
+    timer = setTimeout(resolve, NAVIGATION_WAIT_MS, "slow");
+  });
+  try {
+    const first = await Promise.race([fromNetwork, slow]);
+    if (first === "slow") {
+      return (await cachedShell()) || (await fromNetwork);
+    }
+    if (first.status >= 500) {
+      return (await cachedShell()) || first;
+    }
+    return first;
+  } catch (failure) {
+    const cached = await cachedShell();
+    if (cached) {
+      return cached;
+    }
+    throw failure;
+  } finally {
+    clearTimeout(timer);
+  }
+}
