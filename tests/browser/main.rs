@@ -4,5 +4,6 @@
 
 mod a11y;
 mod driver;
+mod offline;
 mod portal;
 mod roles;
