@@ -446,7 +446,10 @@ async fn visits(
             Some(crate::registry::child_target(&record.visit.child_id)),
             Some(format!("{} demo", crate::visits::visit_target(&record.id))),
         );
-        state.store.record_visit(&record, None, &entry).await?;
+        state
+            .store
+            .record_visit(&record, None, false, &entry)
+            .await?;
         if concern {
             let message = crate::notifications::Message::new(
                 format!(

@@ -37,6 +37,11 @@ pub fn App() -> impl IntoView {
                 None => SessionState::SignedOut,
             },
             Err(_) => {
+                // The session has ended (401): the visit list kept on the phone goes with it;
+                // unsent visits stay for the next sign-in.
+                if let Some(me) = crate::session::cached_me() {
+                    crate::pages::visits::drafts::forget_list(&me.id);
+                }
                 crate::session::forget_cached_me();
                 SessionState::SignedOut
             }

@@ -1052,3 +1052,102 @@ async fn compliance_counts_agree_with_the_visit_lists() {
     assert_eq!(xlsx.status(), StatusCode::OK);
     assert_eq!(&xlsx.bytes().await.unwrap()[..2], b"PK");
 }
+
+/// The reviewer's cases: an open crisis keeps the level urgent whatever a visit proposes; a
+/// child who moves village keeps their last visit; a correction replaces the visit it
+/// corrects in the counts; a quarter the report cannot cover is refused.
+#[tokio::test]
+async fn crises_moves_corrections_and_quarters_are_counted_right() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+
+    // An open crisis: a visit cannot lower the level, and nothing is stored.
+    let child = register(&admin, "危小安", VILLAGE, "routine").await;
+    let lead = teacher_of(&app, &admin, "lead.visits", SCHOOL).await;
+    let mut record = body(admin.get(&format!("/api/children/{child}")).await).await;
+    record["child"]["school"] = json!(SCHOOL);
+    let updated = put(
+        &admin,
+        &format!("/api/children/{child}"),
+        &json!({"version": record["version"], "child": record["child"]}),
+    )
+    .await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    assert_eq!(
+        lead.post("/api/cases", &json!({"child_id": child}))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let raised = lead
+        .post(
+            &format!("/api/cases/{child}/crises"),
+            &json!({"kind": "psychological", "description": "情绪低落(虚构)"}),
+        )
+        .await;
+    assert_eq!(raised.status(), StatusCode::CREATED);
+    let mut lowering = visit(&child, Utc::now() - Duration::hours(1));
+    lowering["proposed_level"] = json!("routine");
+    lowering["level_reason"] = json!("情况好转");
+    let refused = admin.post("/api/visits", &lowering).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_names(&body(refused).await), vec!["proposed_level"]);
+    assert!(visits_of(&admin, &child).await.is_empty(), "nothing stored");
+
+    // A child who moves village keeps the visit made before the move.
+    let mover = register(&admin, "迁小明", VILLAGE, "routine").await;
+    record_ok(&admin, &visit(&mover, Utc::now() - Duration::days(3))).await;
+    let mut moved = body(admin.get(&format!("/api/children/{mover}")).await).await;
+    moved["child"]["residence_village"] = json!(OTHER_VILLAGE);
+    let updated = put(
+        &admin,
+        &format!("/api/children/{mover}"),
+        &json!({"version": moved["version"], "child": moved["child"]}),
+    )
+    .await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    let district = plan(&admin).await;
+    let line = line(&district, &mover);
+    assert_eq!(line["first_visit"], false, "{line}");
+    assert!(line["last_visit"].is_string(), "{line}");
+
+    // A correction replaces the visit it corrects: one visit counted, not two.
+    let fixed_child = register(&admin, "正小红", OTHER_VILLAGE, "routine").await;
+    let original = visit(&fixed_child, Utc::now() - Duration::days(2));
+    record_ok(&admin, &original).await;
+    let mut correction = visit(&fixed_child, Utc::now() - Duration::days(2));
+    correction["corrects"] = original["client_id"].clone();
+    correction["problems_found"] = json!("更正:监护人为外婆");
+    record_ok(&admin, &correction).await;
+    let report = body(admin.get("/api/visits/compliance").await).await;
+    let village = report["by_village"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["key"] == OTHER_VILLAGE)
+        .expect("the village's row");
+    // The mover (one visit, made before the move) and the corrected child (one) live here now.
+    assert_eq!(village["visits"], 2, "{village}");
+    assert_eq!(village["visited"], 2, "{village}");
+
+    // Only the quarters the report reads can be asked for.
+    assert_eq!(
+        admin
+            .get("/api/visits/compliance?quarter=2020-Q1")
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        admin
+            .get("/api/visits/compliance?quarter=2099-Q1")
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+async fn record_ok(client: &Client, input: &Value) {
+    let response = client.post("/api/visits", input).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}

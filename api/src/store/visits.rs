@@ -54,6 +54,8 @@ pub enum VisitWrite {
     AlreadyStored(Box<VisitRecord>),
     /// The child's record moved on while the level change was being applied: read it again.
     ChildChanged,
+    /// The level would drop below urgent while a crisis is open.
+    CrisisOpen,
 }
 
 impl Store {
@@ -70,15 +72,25 @@ impl Store {
 
     /// Stores a visit with its audit entry (and, when given, the child's record with its new
     /// care level, conditional on the version read) in one transaction.
+    /// `lowers_level`: the change takes the level below urgent, which no open crisis allows
+    /// (checked in the same transaction).
     pub async fn record_visit(
         &self,
         visit: &VisitRecord,
         child_update: Option<TransactWriteItem>,
+        lowers_level: bool,
         entry: &AuditEntry,
     ) -> Result<VisitWrite, StoreError> {
         let mut writes = vec![self.visit_put(visit)?];
         let updates_child = child_update.is_some();
         writes.extend(child_update);
+        let crisis_check = (updates_child && lowers_level).then_some(writes.len());
+        if crisis_check.is_some() {
+            writes.push(super::cases::no_open_crisis_check(
+                self.table(),
+                &visit.visit.child_id,
+            )?);
+        }
         match self.transact_audited(writes, entry).await? {
             Ok(()) => Ok(VisitWrite::Stored),
             Err(reasons) => {
@@ -93,6 +105,9 @@ impl Store {
                 }
                 if updates_child && super::condition_failed(&reasons, 1) {
                     return Ok(VisitWrite::ChildChanged);
+                }
+                if crisis_check.is_some_and(|at| super::condition_failed(&reasons, at)) {
+                    return Ok(VisitWrite::CrisisOpen);
                 }
                 Err(StoreError::Refused {
                     code: "TransactionCanceled".into(),

@@ -39,7 +39,15 @@ struct Tally {
     late_first_visit: bool,
 }
 
-fn tally(entry: &ChildVisits, due: &DueVisit, quarter: Quarter, settings: &VisitSettings) -> Tally {
+/// `current`: the quarter is today's (due and overdue are counted as of today, for today's
+/// quarter only; an earlier quarter reports what was done).
+fn tally(
+    entry: &ChildVisits,
+    due: &DueVisit,
+    quarter: Quarter,
+    current: bool,
+    settings: &VisitSettings,
+) -> Tally {
     let in_quarter = entry
         .visits
         .iter()
@@ -58,8 +66,8 @@ fn tally(entry: &ChildVisits, due: &DueVisit, quarter: Quarter, settings: &Visit
     Tally {
         visits: in_quarter,
         visited: in_quarter > 0,
-        due: matches!(due.state, DueState::ThisWeek | DueState::ThisQuarter),
-        overdue: due.state == DueState::Overdue,
+        due: current && due.state != DueState::Overdue && due.due <= quarter.last_day(),
+        overdue: current && due.state == DueState::Overdue,
         never_visited: entry.visits.is_empty(),
         late_first_visit,
     }
@@ -98,12 +106,29 @@ pub async fn compliance(
     Ok(report)
 }
 
+/// Today's quarter and the three before it: what the visits read (400 days) cover.
+fn check_quarter(quarter: Quarter, today: chrono::NaiveDate) -> Result<(), AppError> {
+    let current = Quarter::of(today);
+    let earliest = current.previous().previous().previous();
+    if quarter > current || quarter < earliest {
+        return Err(AppError::Invalid(vec![shared::FieldError::new(
+            "quarter",
+            shared::Text::new(
+                "只能查看本季度和之前三个季度",
+                "Only this quarter and the three before it can be shown",
+            ),
+        )]));
+    }
+    Ok(())
+}
+
 async fn build(
     state: &AppState,
     user: &CurrentUser,
     quarter: Quarter,
 ) -> Result<Compliance, AppError> {
     let today = crate::registry::today(state);
+    check_quarter(quarter, today)?;
     let (settings, _) = state.store.visit_settings().await?;
     let entries = children_with_visits(state, &villages_of(user)).await?;
     let directors: Vec<(String, String, Vec<String>)> = state
@@ -128,7 +153,13 @@ async fn build(
     let mut never_visited = Vec::new();
     for entry in &entries {
         let due = due_visit(entry, &settings, today);
-        let tally = tally(entry, &due, quarter, &settings);
+        let tally = tally(
+            entry,
+            &due,
+            quarter,
+            quarter == Quarter::of(today),
+            &settings,
+        );
         let village = &entry.child.child.residence_village;
         add(&mut total, &tally);
         let street = shared::divisions::street_of_village(village);

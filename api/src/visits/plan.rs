@@ -47,13 +47,34 @@ pub async fn children_with_visits(
                     .push(visit);
             }
             for child in children {
-                let mut visits = by_child.remove(&child.id).unwrap_or_default();
+                let mut visits = match by_child.remove(&child.id) {
+                    Some(visits) => visits,
+                    // None in this village: a child who moved here has them under the old
+                    // village; the child's own index has them all.
+                    None => state
+                        .store
+                        .child_visits(&child.id)
+                        .await?
+                        .into_iter()
+                        .filter(|visit| visit.visit.visited_at >= since)
+                        .collect(),
+                };
+                without_corrected(&mut visits);
                 visits.sort_by_key(|visit| std::cmp::Reverse(visit.visit.visited_at));
                 out.push(ChildVisits { child, visits });
             }
         }
     }
     Ok(out)
+}
+
+/// A corrected visit gives way to its correction: it is neither the last visit nor counted.
+fn without_corrected(visits: &mut Vec<VisitRecord>) {
+    let corrected: std::collections::HashSet<String> = visits
+        .iter()
+        .filter_map(|visit| visit.visit.corrects.clone())
+        .collect();
+    visits.retain(|visit| !corrected.contains(&visit.id));
 }
 
 async fn village_children(state: &AppState, village: &str) -> Result<Vec<ChildItem>, AppError> {

@@ -85,6 +85,9 @@ pub async fn record_visit(
         };
         let updated = with_level(&child, &input, user, now);
         let level_applied = updated.is_some();
+        let lowers_level = updated
+            .as_ref()
+            .is_some_and(|updated| updated.child.care_level != shared::children::CareLevel::Urgent);
         let child_update = match &updated {
             Some(updated) => Some(state.store.child_update_write(updated, child.version)?),
             None => None,
@@ -106,7 +109,7 @@ pub async fn record_visit(
         );
         match state
             .store
-            .record_visit(&visit, child_update, &entry)
+            .record_visit(&visit, child_update, lowers_level, &entry)
             .await?
         {
             VisitWrite::Stored => {
@@ -137,7 +140,9 @@ pub async fn record_visit(
             VisitWrite::AlreadyStored(stored) => {
                 // The same visit sent again (a retry, a double tap, the outbox after a lost
                 // answer): the one stored is the answer. An id someone else used is refused.
-                if stored.director_id == user.id && stored.visit.child_id == input.child_id {
+                // The same send again is the same content; a changed body under a used id is
+                // not silently dropped.
+                if stored.director_id == user.id && stored.visit == input {
                     return Ok(VisitSaved {
                         visit: *stored,
                         already_stored: true,
@@ -148,6 +153,15 @@ pub async fn record_visit(
                 return Err(AppError::Conflict);
             }
             VisitWrite::ChildChanged => continue,
+            VisitWrite::CrisisOpen => {
+                return Err(invalid(
+                    "proposed_level",
+                    Text::new(
+                        "该儿童有未关闭的危机预警,关爱等级须保持为“紧急”,危机关闭后方可调整",
+                        "A crisis is open for this child: the care level stays urgent until it is closed",
+                    ),
+                ))
+            }
         }
     }
     Err(AppError::Conflict)

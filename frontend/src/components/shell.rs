@@ -30,6 +30,23 @@ pub fn Shell(children: Children) -> impl IntoView {
     let sign_out = move |_| {
         let navigate = navigate.clone();
         menu_open.set(false);
+        // Visits not sent yet would go with the sign-in: the person decides.
+        let unsent = session
+            .me()
+            .map(|me| crate::pages::visits::drafts::unsent(&me.id))
+            .unwrap_or(0);
+        if unsent > 0 {
+            let question = match i18n.lang.get_untracked() {
+                Lang::Zh => format!("手机上还有 {unsent} 条走访没有发送。退出会删除它们。确定退出吗?"),
+                Lang::En => format!("{unsent} visit(s) on this phone are not sent yet. Signing out deletes them. Sign out?"),
+            };
+            let confirmed = web_sys::window()
+                .and_then(|window| window.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+        }
         // The visit list and drafts kept on this phone go with the sign-in.
         crate::pages::visits::drafts::clear_all();
         spawn_local(async move {

@@ -45,6 +45,7 @@ pub fn LoginPage() -> impl IntoView {
                 Ok(me) => {
                     // Kept on the phone so the portal opens offline after this sign-in.
                     crate::session::remember_me(&me);
+                    crate::pages::visits::drafts::keep_only(&me.id);
                     session.0.set(SessionState::SignedIn(me));
                     navigate("/", Default::default());
                 }

@@ -2,8 +2,11 @@
 //! person: the visit list (so the form has the child's details without a network) and the visit
 //! drafts with their outbox state (draft on the phone / waiting to send / sent).
 //!
-//! Keys: `shouwang.visits.<user id>.plan` and `shouwang.visits.<user id>.drafts`. Anything
-//! older than 7 days is dropped when read; sign-out removes every `shouwang.visits.*` key.
+//! Keys: `shouwang.visits.<user id>.plan` and `shouwang.visits.<user id>.drafts`. The list is
+//! kept 7 days and only for directors; a sent visit 1 day; an unsent one (draft or waiting) 30
+//! days, never dropped silently before (the drafts card says when it goes). Sign-out asks before
+//! removing unsent visits, then removes every `shouwang.visits.*` key; a new sign-in removes other
+//! people's lists.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +17,12 @@ use shared::visits::{DueVisit, VisitInput, VisitPlan, VisitSaved};
 use shared::{ApiErrorBody, Text};
 
 const PREFIX: &str = "shouwang.visits.";
-/// How long the phone keeps the list and the drafts.
-const KEEP_MS: f64 = 7.0 * 24.0 * 60.0 * 60.0 * 1000.0;
+const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
+/// How long the phone keeps the list.
+const KEEP_MS: f64 = 7.0 * DAY_MS;
+/// A sent visit stays a day (its "已发送" is seen), an unsent one a month.
+const SENT_KEEP_MS: f64 = DAY_MS;
+pub const UNSENT_KEEP_DAYS: f64 = 30.0;
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 pub fn now_ms() -> f64 {
@@ -92,7 +99,14 @@ pub struct SavedPlan {
     pub saved_at: f64,
 }
 
+/// Keeps the list for offline use — a director's own villages only: an admin's district-wide
+/// list (every child's guardian and address) does not stay on a device.
 pub fn save_plan(user_id: &str, plan: &VisitPlan) {
+    let directs = crate::session::cached_me()
+        .is_some_and(|me| me.id == user_id && me.role == shared::Role::Director);
+    if !directs {
+        return;
+    }
     let stored = StoredPlan {
         plan,
         saved_at: now_ms(),
@@ -269,12 +283,18 @@ impl Draft {
     }
 }
 
-/// Every visit on the phone for this person, by client id (those older than 7 days dropped).
+/// Every visit on the phone for this person, by client id (old ones dropped, see above).
 pub fn drafts(user_id: &str) -> BTreeMap<String, Draft> {
     let key = key(user_id, "drafts");
     let mut all: BTreeMap<String, Draft> = read(&key).unwrap_or_default();
     let before = all.len();
-    all.retain(|_, draft| fresh(draft.saved_at));
+    all.retain(|_, draft| {
+        let age = now_ms() - draft.saved_at;
+        match draft.state {
+            DraftState::Sent => age < SENT_KEEP_MS,
+            _ => age < UNSENT_KEEP_DAYS * DAY_MS,
+        }
+    });
     if all.len() != before {
         let _ = write(&key, &all);
     }
@@ -324,6 +344,38 @@ pub fn clear_all() {
         .filter(|key| key.starts_with(PREFIX))
         .collect();
     for key in keys {
+        let _ = storage.remove_item(&key);
+    }
+}
+
+/// Visits on the phone not sent yet (drafts and waiting ones), of this person.
+pub fn unsent(user_id: &str) -> usize {
+    drafts(user_id)
+        .values()
+        .filter(|draft| draft.state != DraftState::Sent)
+        .count()
+}
+
+/// Removes the kept visit list of this person (the session ended: 401).
+pub fn forget_list(user_id: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&key(user_id, "plan"));
+    }
+}
+
+/// At sign-in: other people's visit lists on this phone go (their unsent visits stay until they
+/// sign in again or the month runs out).
+pub fn keep_only(user_id: &str) {
+    let Some(storage) = storage() else {
+        return;
+    };
+    let mine = format!("{PREFIX}{user_id}.");
+    let count = storage.length().unwrap_or(0);
+    let lists: Vec<String> = (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with(PREFIX) && !key.starts_with(&mine) && key.ends_with(".plan"))
+        .collect();
+    for key in lists {
         let _ = storage.remove_item(&key);
     }
 }
