@@ -13,6 +13,7 @@ pub mod lambda;
 pub mod local;
 pub mod notifications;
 pub mod pairings;
+pub mod referrals;
 pub mod registry;
 pub mod store;
 pub mod upgrade;

@@ -345,6 +345,12 @@ pub enum AuditAction {
     VisitPlanViewed,
     VisitSettingsChanged,
     ComplianceViewed,
+    ReferralRaised,
+    ReferralChanged,
+    ReferralViewed,
+    ReferralsListed,
+    ReferralUnitsChanged,
+    ReferralReportViewed,
 }
 
 impl AuditAction {
@@ -425,6 +431,16 @@ impl AuditAction {
                 Text::new("修改走访设置", "Changed the visit settings")
             }
             AuditAction::ComplianceViewed => Text::new("查看走访统计", "Viewed visit compliance"),
+            AuditAction::ReferralRaised => Text::new("提出转介", "Raised a referral"),
+            AuditAction::ReferralChanged => Text::new("办理转介", "Moved a referral on"),
+            AuditAction::ReferralViewed => Text::new("查看转介", "Viewed a referral"),
+            AuditAction::ReferralsListed => Text::new("查看转介列表", "Listed referrals"),
+            AuditAction::ReferralUnitsChanged => {
+                Text::new("修改成员单位", "Changed the member units")
+            }
+            AuditAction::ReferralReportViewed => {
+                Text::new("查看转介统计", "Viewed the referral report")
+            }
         }
     }
 }

@@ -21,5 +21,6 @@ pub mod eligibility;
 pub mod events;
 pub mod id_number;
 pub mod pairings;
+pub mod referrals;
 pub mod time;
 pub mod visits;

@@ -10,6 +10,7 @@ pub mod events;
 pub mod faults;
 mod item;
 pub mod pairings;
+pub mod referrals;
 pub mod retry;
 pub mod schema;
 pub mod sessions;

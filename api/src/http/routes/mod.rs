@@ -27,6 +27,7 @@ mod children;
 mod events;
 pub(crate) mod pairings;
 pub(crate) mod query_args;
+mod referrals;
 mod visits;
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
@@ -37,6 +38,9 @@ const ENROLLERS: Access = Access::Roles(&[Role::Admin, Role::Director, Role::Tea
 const VOLUNTEER: Access = Access::Roles(&[Role::Volunteer]);
 const ORGANISERS: Access = Access::Roles(&[Role::Admin, Role::Volunteer]);
 const CASE_CREATORS: Access = Access::Roles(&[Role::Admin, Role::Teacher]);
+const REFERRERS: Access =
+    Access::Roles(&[Role::Admin, Role::Director, Role::Teacher, Role::Counsellor]);
+const OFFICER: Access = Access::Roles(&[Role::Officer]);
 /// Spreadsheets of a district's children can be a few megabytes. On AWS the upload arrives
 /// base64-encoded inside a Lambda event, whose limit is 6 MB: 4 MiB of file is 5.6 MB encoded.
 pub const UPLOAD_LIMIT: usize = shared::children::limits::IMPORT_MAX_BYTES;
@@ -174,6 +178,16 @@ fn routes() -> Routes {
         .add(Method::POST, "/api/cases/{id}/crises", Access::AnyUser, cases::raise_crisis)
         .add(Method::POST, "/api/cases/{id}/crises/{crisis_id}/close", ADMIN, cases::close_crisis)
         .add(Method::GET, "/api/crises", ADMIN, cases::open_crises)
+        .add(Method::GET, "/api/referral-units", Access::AnyUser, referrals::units)
+        .add(Method::PUT, "/api/referral-units", ADMIN, referrals::set_units)
+        .add(Method::POST, "/api/referrals", REFERRERS, referrals::raise)
+        .add(Method::GET, "/api/referrals", Access::AnyUser, referrals::list)
+        .add(Method::GET, "/api/referrals/report", ADMIN, referrals::report)
+        .add(Method::GET, "/api/referrals/report/export", ADMIN, referrals::export_report)
+        .add(Method::GET, "/api/referrals/{id}", Access::AnyUser, referrals::get)
+        .add(Method::POST, "/api/referrals/{id}/triage", ADMIN, referrals::triage)
+        .add(Method::POST, "/api/referrals/{id}/unit", OFFICER, referrals::unit_action)
+        .add(Method::POST, "/api/referrals/{id}/review", ADMIN, referrals::review)
         .add(Method::GET, "/api/volunteers", ADMIN, pairings::volunteers)
         .add(Method::POST, "/api/volunteers/{id}/vetting", ADMIN, pairings::vet)
         .add(Method::GET, "/api/me/profile", VOLUNTEER, pairings::my_profile)

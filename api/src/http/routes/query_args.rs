@@ -115,3 +115,20 @@ pub struct ComplianceArgs {
     /// `csv` (default) or `xlsx`, for the export.
     pub format: Option<String>,
 }
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralListArgs {
+    pub state: Option<shared::referrals::ReferralState>,
+    /// Only referrals still open (for an officer: their unit's parts to take or finish).
+    pub open: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralReportArgs {
+    /// `2026-11`, Beijing month; the current one when absent.
+    pub month: Option<String>,
+    /// `csv` (default) or `xlsx`, for the export.
+    pub format: Option<String>,
+}
