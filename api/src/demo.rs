@@ -1,6 +1,6 @@
-//! Fictional demo data, so a newcomer can try every screen at once: one user per role and
-//! children spread over Longwan's real streets and villages, eligible and not. Every name,
-//! number and story here is made up.
+//! Fictional demo data, so a newcomer can try every screen at once: one user per role (and
+//! officers of three member units), children spread over Longwan's real streets and villages,
+//! eligible and not, and referrals in every state. Every name, number and story here is made up.
 
 use chrono::{Months, NaiveDate};
 use shared::api::UserStatus;
@@ -123,6 +123,23 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
             Role::Officer,
             Scope::Unit {
                 name: "区公安分局".into(),
+            },
+        ),
+        // Two more member units' officers, so referrals can be seen moving through several.
+        (
+            "officer.civil",
+            "孙科长",
+            Role::Officer,
+            Scope::Unit {
+                name: "区民政局".into(),
+            },
+        ),
+        (
+            "officer.edu",
+            "钱老师",
+            Role::Officer,
+            Scope::Unit {
+                name: "区教育局".into(),
             },
         ),
     ];
@@ -255,9 +272,10 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
     }
     state.store.put_children_batch(&children).await?;
     events(state, &director_villages).await?;
-    cases(state, &children).await?;
+    let crisis = cases(state, &children).await?;
     pairings(state, &children).await?;
-    visits(state, &children, &director_villages).await?;
+    let concern = visits(state, &children, &director_villages).await?;
+    referrals(state, &children, &director_villages, concern, crisis).await?;
     Ok(created)
 }
 
@@ -287,18 +305,19 @@ fn at_beijing(
 /// A quarter of visits by the demo director to the children of their villages: most visited
 /// once this quarter (some also last quarter), a few only last quarter (now overdue), a few
 /// registered in the last few days and never visited, and one visit that found a concern. Stored as the
-/// register stores them, each with its audit entry; every name and finding is made up.
+/// register stores them, each with its audit entry; every name and finding is made up. Returns
+/// the visit that found the concern and its child (a referral is raised from it).
 async fn visits(
     state: &AppState,
     children: &[ChildItem],
     villages: &[String],
-) -> Result<(), AppError> {
+) -> Result<Option<(String, String)>, AppError> {
     use shared::visits::{
         Assistance, Emotion, Guardianship, Health, MetWith, Schooling, VisitInput, VisitMode,
         VisitRecord, VisitSettings,
     };
     let Some(director) = state.store.find_user_by_username("director.demo").await? else {
-        return Ok(());
+        return Ok(None);
     };
     let actor = acting_as(state, &director).actor(None);
     let now = state.clock.now();
@@ -438,6 +457,7 @@ async fn visits(
             visits.push((record, concern));
         }
     }
+    let mut found = None;
     for (record, concern) in visits {
         let entry = crate::accounts::audit_entry(
             state,
@@ -451,6 +471,7 @@ async fn visits(
             .record_visit(&record, None, false, &entry)
             .await?;
         if concern {
+            found = Some((record.id.clone(), record.visit.child_id.clone()));
             let message = crate::notifications::Message::new(
                 format!(
                     "走访发现需关注的情况:{}({})",
@@ -470,7 +491,7 @@ async fn visits(
             .await;
         }
     }
-    Ok(())
+    Ok(found)
 }
 
 /// The demo volunteer is vetted and paired with one child, with a contact logged.
@@ -562,23 +583,20 @@ fn acting_as(
 }
 
 /// Two case groups led by the demo teacher: one with a plan and notes, one with an open crisis.
-async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError> {
+/// Returns the crisis's id (a referral is raised from it).
+async fn cases(state: &AppState, children: &[ChildItem]) -> Result<Option<String>, AppError> {
     use shared::cases::{
         CreateCaseRequest, CrisisKind, Goal, GoalStatus, NoteKind, NoteRequest, PlanInput,
         RaiseCrisisRequest, SavePlanRequest,
     };
     let Some(teacher) = state.store.find_user_by_username("teacher.demo").await? else {
-        return Ok(());
+        return Ok(None);
     };
     let teacher_id = teacher.id.clone();
     let teacher = acting_as(state, &teacher);
     let today = crate::registry::today(state);
-    let pupils: Vec<&ChildItem> = children
-        .iter()
-        .filter(|c| c.child.school == SCHOOLS[0])
-        .take(2)
-        .collect();
-    for (i, child) in pupils.into_iter().enumerate() {
+    let mut raised = None;
+    for (i, child) in case_pupils(children).into_iter().enumerate() {
         crate::cases::create(
             state,
             &teacher,
@@ -636,10 +654,21 @@ async fn cases(state: &AppState, children: &[ChildItem]) -> Result<(), AppError>
                 kind: CrisisKind::Psychological,
                 description: "连续两天情绪低落,提到不想上学。(虚构示例)".into(),
             };
-            crate::cases::raise_crisis(state, &teacher, &child.id, &crisis, None).await?;
+            let crisis =
+                crate::cases::raise_crisis(state, &teacher, &child.id, &crisis, None).await?;
+            raised = Some(crisis.id);
         }
     }
-    Ok(())
+    Ok(raised)
+}
+
+/// The demo teacher's two pupils with a case group (the second has an open crisis).
+fn case_pupils(children: &[ChildItem]) -> Vec<&ChildItem> {
+    children
+        .iter()
+        .filter(|c| c.child.school == SCHOOLS[0])
+        .take(2)
+        .collect()
 }
 
 /// Three sites and a few upcoming events, one of them with the demo volunteer signed up.
@@ -736,5 +765,575 @@ async fn events(state: &AppState, villages: &[String]) -> Result<(), AppError> {
             state.store.join_confirmed(&signup, starts, now).await?;
         }
     }
+    Ok(())
+}
+
+/// The demo user `username`, as signed in.
+async fn demo_user(
+    state: &AppState,
+    username: &str,
+) -> Result<Option<crate::accounts::CurrentUser>, AppError> {
+    Ok(state
+        .store
+        .find_user_by_username(username)
+        .await?
+        .map(|user| acting_as(state, &user)))
+}
+
+/// Referrals in every state, raised by the demo director and teacher over the last four weeks
+/// and moved on by the office and three member units' officers through the same rules as the
+/// API, each step on the day it happened: three waiting for the office (one raised this morning
+/// from the visit that found a concern, one overdue, one a unit returned), two with units and
+/// not yet taken (one overdue), one in progress with two units, one resolved and waiting for
+/// the office's confirmation, two closed after a unit's work, one answered by the office and
+/// one declined. Every story is made up.
+async fn referrals(
+    state: &AppState,
+    children: &[ChildItem],
+    villages: &[String],
+    concern: Option<(String, String)>,
+    crisis: Option<String>,
+) -> Result<(), AppError> {
+    use shared::referrals::{
+        OfficeReview, PartRequest, RaiseReferral, ReferralCategory, ReferralSource, SourceKind,
+        Triage, UnitAction, Urgency,
+    };
+
+    fn ask(
+        child: &ChildItem,
+        kind: SourceKind,
+        id: Option<String>,
+        category: ReferralCategory,
+        urgency: Urgency,
+        found: &str,
+        asked: &str,
+    ) -> RaiseReferral {
+        RaiseReferral {
+            child_id: child.id.clone(),
+            source: ReferralSource { kind, id },
+            category,
+            urgency,
+            found: found.into(),
+            asked: asked.into(),
+        }
+    }
+
+    fn assign(version: u64, parts: &[(&str, &str)]) -> Triage {
+        Triage::Assign {
+            version,
+            parts: parts
+                .iter()
+                .map(|(unit, task)| PartRequest {
+                    unit: (*unit).into(),
+                    task: (*task).into(),
+                })
+                .collect(),
+            resolve_by: None,
+        }
+    }
+
+    let (Some(office), Some(director), Some(teacher), Some(police), Some(civil), Some(schools)) = (
+        demo_user(state, "admin").await?,
+        demo_user(state, "director.demo").await?,
+        demo_user(state, "teacher.demo").await?,
+        demo_user(state, "officer.demo").await?,
+        demo_user(state, "officer.civil").await?,
+        demo_user(state, "officer.edu").await?,
+    ) else {
+        return Ok(());
+    };
+    const POLICE: &str = "区公安分局";
+    const CIVIL: &str = "区民政局";
+    const EDUCATION: &str = "区教育局";
+    let now = state.clock.now();
+    let today = crate::registry::today(state);
+    // The state as of `hour` o'clock in Beijing `ago` days back: each step happens then.
+    let on = |ago: i64, hour: u32| {
+        let mut then = state.clone();
+        then.clock =
+            crate::clock::Clock::fixed(at_beijing(today - chrono::Duration::days(ago), hour, now));
+        then
+    };
+    let pupils = case_pupils(children);
+    let (Some(pupil), Some(crisis_pupil)) = (pupils.first().copied(), pupils.get(1).copied())
+    else {
+        return Ok(());
+    };
+    let concern_child = concern.as_ref().map(|(_, child)| child.as_str());
+    let mine: Vec<&ChildItem> = children
+        .iter()
+        .filter(|c| villages.contains(&c.child.residence_village))
+        .filter(|c| Some(c.id.as_str()) != concern_child)
+        .filter(|c| !pupils.iter().any(|p| p.id == c.id))
+        .collect();
+    if mine.len() < 8 {
+        return Ok(());
+    }
+    use crate::referrals::{raise, review, triage, unit_action};
+
+    // Raised this morning from the visit that found a concern: waiting for the office.
+    let (from_visit, visit_child) = match &concern {
+        Some((visit, child)) => (
+            Some(visit.clone()),
+            children.iter().find(|c| &c.id == child).unwrap_or(mine[7]),
+        ),
+        None => (None, mine[7]),
+    };
+    raise(
+        &on(0, 9),
+        &director,
+        &ask(
+            visit_child,
+            if from_visit.is_some() {
+                SourceKind::Visit
+            } else {
+                SourceKind::Direct
+            },
+            from_visit,
+            ReferralCategory::Guardianship,
+            Urgency::Urgent,
+            "走访发现:奶奶生病住院,孩子放学后常独自在家,家中电线老化。(虚构示例)",
+            "请协调落实临时照护,并请相关部门上门检查家中用电安全。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+
+    // Raised by the teacher from the case group six days ago; the office has not answered:
+    // overdue.
+    raise(
+        &on(6, 15),
+        &teacher,
+        &ask(
+            pupil,
+            SourceKind::CaseGroup,
+            None,
+            ReferralCategory::Schooling,
+            Urgency::Normal,
+            "近一个月多次迟到早退,作业经常未完成,祖母说管不住。(虚构示例)",
+            "请协助联系在外务工的父母,商量孩子的学习和照护安排。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+
+    // Sent to education, which returned it: back with the office.
+    let returned = raise(
+        &on(3, 10),
+        &director,
+        &ask(
+            mine[0],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Schooling,
+            Urgency::Normal,
+            "开学两周未到校,家人说孩子随父母去了外地。(虚构示例)",
+            "请核实孩子是否在外地入学,避免辍学。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    let returned = triage(
+        &on(3, 14),
+        &office,
+        &returned.id,
+        &assign(
+            returned.version,
+            &[(EDUCATION, "联系学校和家长,核实孩子的就学情况。")],
+        ),
+        None,
+    )
+    .await?;
+    unit_action(
+        &on(2, 9),
+        &schools,
+        &returned.id,
+        &UnitAction::Return {
+            version: returned.version,
+            reason: "孩子已随父母在外省入学,不属本区学校,请未保办与当地联系。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+
+    // With two units, neither has taken it yet.
+    let waiting = raise(
+        &on(2, 11),
+        &director,
+        &ask(
+            mine[1],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Financial,
+            Urgency::Normal,
+            "父亲工伤在家休养,家里没有收入,孩子的午餐费欠了两个月。(虚构示例)",
+            "请核实家庭经济状况,落实临时救助和教育资助。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    triage(
+        &on(2, 15),
+        &office,
+        &waiting.id,
+        &assign(
+            waiting.version,
+            &[
+                (CIVIL, "核实家庭经济状况,符合条件的纳入临时救助。"),
+                (EDUCATION, "落实学生资助政策,减免午餐费。"),
+            ],
+        ),
+        None,
+    )
+    .await?;
+
+    // Sent to the police nine days ago and not taken: overdue, at the top of their queue.
+    let late = raise(
+        &on(9, 10),
+        &director,
+        &ask(
+            mine[2],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Safety,
+            Urgency::Normal,
+            "孩子多次在镇上网吧逗留到深夜,网吧没有核验年龄。(虚构示例)",
+            "请核查网吧接纳未成年人的情况,并提醒家长加强看护。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    triage(
+        &on(9, 15),
+        &office,
+        &late.id,
+        &assign(
+            late.version,
+            &[(POLICE, "核查网吧接纳未成年人情况,依法处理。")],
+        ),
+        None,
+    )
+    .await?;
+
+    // In progress with two units: both took their part and report progress.
+    let busy = raise(
+        &on(8, 16),
+        &director,
+        &ask(
+            mine[3],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Safety,
+            Urgency::Urgent,
+            "孩子说放学路上常被几个社会青年拦住要钱,不敢告诉老师。(虚构示例)",
+            "请核实情况,加强放学时段的巡逻和护送。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    let busy = triage(
+        &on(8, 17),
+        &office,
+        &busy.id,
+        &assign(
+            busy.version,
+            &[
+                (POLICE, "核实情况,放学时段加强学校周边巡逻。"),
+                (EDUCATION, "学校加强放学护送,开展防欺凌教育。"),
+            ],
+        ),
+        None,
+    )
+    .await?;
+    let busy = unit_action(
+        &on(7, 9),
+        &police,
+        &busy.id,
+        &UnitAction::Take {
+            version: busy.version,
+        },
+        None,
+    )
+    .await?;
+    let busy = unit_action(
+        &on(7, 10),
+        &schools,
+        &busy.id,
+        &UnitAction::Take {
+            version: busy.version,
+        },
+        None,
+    )
+    .await?;
+    let busy = unit_action(
+        &on(6, 11),
+        &schools,
+        &busy.id,
+        &UnitAction::Update {
+            version: busy.version,
+            text: "学校已安排老师放学时护送,并开了防欺凌主题班会。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+    unit_action(
+        &on(5, 16),
+        &police,
+        &busy.id,
+        &UnitAction::Update {
+            version: busy.version,
+            text: "已查看周边监控,约谈相关青年及家长,放学时段安排民警巡逻。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+
+    // Resolved by education after the teacher's crisis flag: waiting for the office to confirm.
+    let helped = raise(
+        &on(12, 16),
+        &teacher,
+        &ask(
+            crisis_pupil,
+            SourceKind::Crisis,
+            crisis,
+            ReferralCategory::Psychological,
+            Urgency::Urgent,
+            "连续两天情绪低落,提到不想上学。(虚构示例)",
+            "请安排专业心理评估和辅导,并给家人一些支持。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    let helped = triage(
+        &on(11, 9),
+        &office,
+        &helped.id,
+        &assign(
+            helped.version,
+            &[(EDUCATION, "请区心理健康指导中心安排评估和辅导。")],
+        ),
+        None,
+    )
+    .await?;
+    let helped = unit_action(
+        &on(11, 10),
+        &schools,
+        &helped.id,
+        &UnitAction::Take {
+            version: helped.version,
+        },
+        None,
+    )
+    .await?;
+    let helped = unit_action(
+        &on(9, 15),
+        &schools,
+        &helped.id,
+        &UnitAction::Update {
+            version: helped.version,
+            text: "心理老师已做两次辅导,孩子情绪有所好转。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+    unit_action(
+        &on(1, 16),
+        &schools,
+        &helped.id,
+        &UnitAction::Resolve {
+            version: helped.version,
+            outcome: "评估完成:每两周辅导一次,班主任每周反馈情绪和出勤。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+
+    // Closed after civil affairs' work.
+    let closed = raise(
+        &on(20, 10),
+        &director,
+        &ask(
+            mine[4],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Guardianship,
+            Urgency::Normal,
+            "父母在外务工,委托照护的叔叔长期外出,孩子由邻居照看。(虚构示例)",
+            "请协助明确委托照护人,落实监护责任。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    let closed = triage(
+        &on(19, 9),
+        &office,
+        &closed.id,
+        &assign(
+            closed.version,
+            &[(CIVIL, "核实监护情况,指导父母落实委托照护。")],
+        ),
+        None,
+    )
+    .await?;
+    let closed = unit_action(
+        &on(19, 14),
+        &civil,
+        &closed.id,
+        &UnitAction::Take {
+            version: closed.version,
+        },
+        None,
+    )
+    .await?;
+    let closed = unit_action(
+        &on(15, 10),
+        &civil,
+        &closed.id,
+        &UnitAction::Update {
+            version: closed.version,
+            text: "已入户,父母同意委托孩子的姑姑照护。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+    let closed = unit_action(
+        &on(12, 11),
+        &civil,
+        &closed.id,
+        &UnitAction::Resolve {
+            version: closed.version,
+            outcome: "已签订委托照护协议,姑姑照护,纳入重点关注,每月回访。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+    review(
+        &on(11, 9),
+        &office,
+        &closed.id,
+        &OfficeReview::Confirm {
+            version: closed.version,
+            note: "确认办结:委托照护已落实,村儿童主任每月回访。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+
+    // Closed after the police's work.
+    let river = raise(
+        &on(25, 10),
+        &director,
+        &ask(
+            mine[5],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Safety,
+            Urgency::Urgent,
+            "村口河道没有护栏,放学后常有孩子在河边玩水。(虚构示例)",
+            "请设置警示标志,放学时段加强巡查。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    let river = triage(
+        &on(24, 9),
+        &office,
+        &river.id,
+        &assign(
+            river.version,
+            &[(POLICE, "放学时段巡查河道,协调村委会设置警示标志。")],
+        ),
+        None,
+    )
+    .await?;
+    let river = unit_action(
+        &on(24, 11),
+        &police,
+        &river.id,
+        &UnitAction::Take {
+            version: river.version,
+        },
+        None,
+    )
+    .await?;
+    let river = unit_action(
+        &on(20, 15),
+        &police,
+        &river.id,
+        &UnitAction::Resolve {
+            version: river.version,
+            outcome: "派出所放学时段巡查河道;村委会已设置警示牌和临时护栏。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+    review(
+        &on(19, 10),
+        &office,
+        &river.id,
+        &OfficeReview::Confirm {
+            version: river.version,
+            note: "确认办结:警示牌和护栏已设置,暑假前再巡查一次。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
+
+    // Answered by the office itself.
+    let answered = raise(
+        &on(15, 10),
+        &director,
+        &ask(
+            mine[6],
+            SourceKind::Direct,
+            None,
+            ReferralCategory::Financial,
+            Urgency::Normal,
+            "祖母看病花了不少钱,问有没有救助可以申请。(虚构示例)",
+            "请告知可以申请的救助和办理地点。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    triage(
+        &on(14, 11),
+        &office,
+        &answered.id,
+        &Triage::Answer {
+            version: answered.version,
+            text: "可申请临时救助和医疗救助,申请表在街道社会事务办领取;已电话告知祖母。(虚构示例)"
+                .into(),
+        },
+        None,
+    )
+    .await?;
+
+    // Declined: not for referral.
+    let declined = raise(
+        &on(10, 14),
+        &teacher,
+        &ask(
+            pupil,
+            SourceKind::CaseGroup,
+            None,
+            ReferralCategory::Other,
+            Urgency::Normal,
+            "班上几个孩子家里几乎没有课外读物。(虚构示例)",
+            "希望为孩子们购买一批课外读物。(虚构示例)",
+        ),
+        None,
+    )
+    .await?;
+    triage(
+        &on(9, 10),
+        &office,
+        &declined.id,
+        &Triage::Decline {
+            version: declined.version,
+            reason: "不属于转介范围:可联系学校图书角或区图书馆流动书车。(虚构示例)".into(),
+        },
+        None,
+    )
+    .await?;
     Ok(())
 }

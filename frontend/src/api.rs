@@ -715,3 +715,62 @@ pub async fn compliance(quarter: Option<&str>) -> ApiResult<shared::visits::Comp
     ))
     .await
 }
+
+use shared::referrals::{
+    MemberUnits, OfficeReview, RaiseReferral, Referral, ReferralReport, ReferralRow, ReferralState,
+    Triage, UnitAction,
+};
+
+/// The district's member units and the working days they have to answer and to resolve.
+pub async fn referral_units() -> ApiResult<MemberUnits> {
+    get("/api/referral-units").await
+}
+
+pub async fn save_referral_units(units: &MemberUnits) -> ApiResult<MemberUnits> {
+    send_json(gloo_net::http::Method::PUT, "/api/referral-units", units).await
+}
+
+pub async fn raise_referral(request: &RaiseReferral) -> ApiResult<Referral> {
+    post("/api/referrals", request).await
+}
+
+/// The referrals the reader may see, overdue first then newest: one state, or only the open
+/// ones.
+pub async fn referrals(
+    state: Option<ReferralState>,
+    open_only: bool,
+) -> ApiResult<Vec<ReferralRow>> {
+    get(&format!(
+        "/api/referrals{}",
+        query(&[
+            ("state", state.map(ReferralState::as_str)),
+            ("open", open_only.then_some("true")),
+        ])
+    ))
+    .await
+}
+
+pub async fn referral(id: &str) -> ApiResult<Referral> {
+    get(&format!("/api/referrals/{id}")).await
+}
+
+pub async fn triage_referral(id: &str, triage: &Triage) -> ApiResult<Referral> {
+    post(&format!("/api/referrals/{id}/triage"), triage).await
+}
+
+pub async fn unit_action(id: &str, action: &UnitAction) -> ApiResult<Referral> {
+    post(&format!("/api/referrals/{id}/unit"), action).await
+}
+
+pub async fn review_referral(id: &str, review: &OfficeReview) -> ApiResult<Referral> {
+    post(&format!("/api/referrals/{id}/review"), review).await
+}
+
+/// The office's monthly report ("2026-11"; the current month when `None`).
+pub async fn referral_report(month: Option<&str>) -> ApiResult<ReferralReport> {
+    get(&format!(
+        "/api/referrals/report{}",
+        query(&[("month", month)])
+    ))
+    .await
+}

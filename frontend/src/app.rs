@@ -85,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/visits/new") view=|| view! { <Protected><pages::visits::form::VisitFormPage/></Protected> }/>
                     <Route path=path!("/visits/compliance") view=|| view! { <Protected><pages::visits::compliance::CompliancePage/></Protected> }/>
                     <Route path=path!("/visits/:id") view=|| view! { <Protected><pages::visits::record::VisitRecordPage/></Protected> }/>
+                    <Route path=path!("/referrals") view=|| view! { <Protected><pages::referrals::list::ReferralsPage/></Protected> }/>
+                    <Route path=path!("/referrals/new") view=|| view! { <Protected><pages::referrals::new::NewReferralPage/></Protected> }/>
+                    <Route path=path!("/referrals/report") view=|| view! { <Protected><pages::referrals::report::ReferralReportPage/></Protected> }/>
+                    <Route path=path!("/referrals/:id") view=|| view! { <Protected><pages::referrals::detail::ReferralPage/></Protected> }/>
                 </Routes>
             </Shell>
         </Router>

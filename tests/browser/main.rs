@@ -6,4 +6,5 @@ mod a11y;
 mod driver;
 mod offline;
 mod portal;
+mod referrals;
 mod roles;

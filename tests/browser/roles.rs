@@ -63,8 +63,8 @@ static ROLES: [RoleWalk; 6] = [
     RoleWalk {
         role: "officer",
         username: "officer.demo",
-        main_job: "/account",
-        has_panels: false,
+        main_job: "/referrals",
+        has_panels: true,
     },
 ];
 

@@ -42,6 +42,8 @@ const ENROLLERS: &[&str] = &["admin", "director", "teacher"];
 const VOLUNTEER: &[&str] = &["volunteer"];
 const ORGANISERS: &[&str] = &["admin", "volunteer"];
 const CASE_CREATORS: &[&str] = &["admin", "teacher"];
+const REFERRERS: &[&str] = &["admin", "director", "teacher", "counsellor"];
+const OFFICER: &[&str] = &["officer"];
 
 /// (method, path) → who is let through.
 fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]> {
@@ -140,6 +142,16 @@ fn expected() -> BTreeMap<(&'static str, &'static str), &'static [&'static str]>
         (("GET", "/api/children/{id}/pairings"), ADMIN_ONLY),
         (("GET", "/api/me/pairings"), VOLUNTEER),
         (("POST", "/api/me/pairings/{id}/contacts"), VOLUNTEER),
+        (("GET", "/api/referral-units"), SIGNED_IN),
+        (("PUT", "/api/referral-units"), ADMIN_ONLY),
+        (("POST", "/api/referrals"), REFERRERS),
+        (("GET", "/api/referrals"), SIGNED_IN),
+        (("GET", "/api/referrals/report"), ADMIN_ONLY),
+        (("GET", "/api/referrals/report/export"), ADMIN_ONLY),
+        (("GET", "/api/referrals/{id}"), SIGNED_IN),
+        (("POST", "/api/referrals/{id}/triage"), ADMIN_ONLY),
+        (("POST", "/api/referrals/{id}/unit"), OFFICER),
+        (("POST", "/api/referrals/{id}/review"), ADMIN_ONLY),
     ])
 }
 

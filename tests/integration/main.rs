@@ -15,6 +15,7 @@ mod lists;
 mod openapi;
 mod pairings;
 mod pairings_races;
+mod referrals;
 mod registry;
 mod registry_rules;
 mod storage;

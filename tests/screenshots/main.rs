@@ -20,7 +20,7 @@ const ROLES: [(&str, &str, &str, &str); 6] = [
     ("teacher", "teacher.demo", "cases", "/cases"),
     ("volunteer", "volunteer.demo", "events", "/events"),
     ("counsellor", "counsellor.demo", "cases", "/cases"),
-    ("officer", "officer.demo", "account", "/account"),
+    ("officer", "officer.demo", "referrals", "/referrals"),
 ];
 /// More screens: (role, name, path, what to tap first): the phone menu opened, a form sent
 /// empty (its error summary), a volunteer's paired child.

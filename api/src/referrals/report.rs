@@ -193,13 +193,16 @@ pub async fn export_report(
             ]
         })
         .collect();
-    rows.push(vec![
-        report.month.clone(),
-        format!(
-            "全区:本月提出 {},在办 {},逾期 {},待未保办处理 {}",
-            report.raised, report.open, report.overdue, report.waiting_for_office
-        ),
-    ]);
+    // The district's line, in the same columns (a CSV row has as many fields as the header).
+    let mut total = vec![String::new(); headers.len()];
+    total[0] = report.month.clone();
+    total[1] = format!(
+        "全区(本月提出 {},待未保办处理 {})",
+        report.raised, report.waiting_for_office
+    );
+    total[2] = report.open.to_string();
+    total[3] = report.overdue.to_string();
+    rows.push(total);
     let file = write_table(format, "转介统计", &headers, &rows)?;
     record_with(
         state,

@@ -72,6 +72,14 @@ pub fn Shell(children: Children) -> impl IntoView {
         })
     };
     let is_volunteer = move || session.me().is_some_and(|me| me.role == Role::Volunteer);
+    let refers = move || {
+        session.me().is_some_and(|me| {
+            matches!(
+                me.role,
+                Role::Admin | Role::Director | Role::Teacher | Role::Counsellor | Role::Officer
+            )
+        })
+    };
     view! {
         <a class="skip-link" href="#main" rel="external"
             on:click=move |event| {
@@ -115,6 +123,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <A href="/visits">{move || i18n.tr("走访", "Visits")}</A>
                 </Show>
                 <A href="/cases">{move || i18n.tr("个案", "Cases")}</A>
+                <Show when=refers>
+                    <A href="/referrals">{move || i18n.tr("转介", "Referrals")}</A>
+                </Show>
                 <Show when=takes_part>
                     <A href="/events">{move || i18n.tr("活动", "Events")}</A>
                 </Show>
@@ -124,6 +135,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </Show>
                 <Show when=is_admin>
                     <A href="/visits/compliance">{move || i18n.tr("走访统计", "Visit compliance")}</A>
+                    <A href="/referrals/report">{move || i18n.tr("转介统计", "Referral report")}</A>
                     <A href="/users">{move || i18n.tr("用户", "Users")}</A>
                     <A href="/pairings">{move || i18n.tr("结对", "Pairings")}</A>
                     <A href="/audit">{move || i18n.tr("审计日志", "Audit log")}</A>

@@ -10,8 +10,9 @@ use shared::Role;
 use crate::i18n::use_i18n;
 use crate::session::use_session;
 use panels::{
-    CasesPanel, ChildrenPanel, EventsPanel, MyChildPanel, MyEventsPanel, OpenCrisesCard,
-    PendingVolunteersPanel, ReviewPanel, VisitPanels,
+    CasesPanel, ChildrenPanel, EventsPanel, MyChildPanel, MyEventsPanel, MyReferralsPanel,
+    OpenCrisesCard, PendingVolunteersPanel, ReferralQueuePanel, ReferralTriagePanel, ReviewPanel,
+    VisitPanels,
 };
 
 #[component]
@@ -44,6 +45,7 @@ fn sections(role: Role) -> AnyView {
     match role {
         Role::Admin => view! {
             <div class="panels">
+                <ReferralTriagePanel/>
                 <VisitPanels/>
                 <PendingVolunteersPanel/>
                 <ChildrenPanel title_zh="儿童名册" title_en="Children registry"
@@ -61,6 +63,7 @@ fn sections(role: Role) -> AnyView {
                     empty_zh="您负责的村(社区)还没有登记儿童。"
                     empty_en="No children are registered in your villages yet."/>
                 <ReviewPanel/>
+                <MyReferralsPanel/>
                 <EventsPanel empty_zh="近期没有活动。" empty_en="No upcoming events."/>
             </div>
         }
@@ -68,6 +71,7 @@ fn sections(role: Role) -> AnyView {
         Role::Teacher => view! {
             <div class="panels">
                 <CasesPanel/>
+                <MyReferralsPanel/>
                 <EventsPanel empty_zh="近期没有活动。" empty_en="No upcoming events."/>
             </div>
         }
@@ -83,6 +87,7 @@ fn sections(role: Role) -> AnyView {
         Role::Counsellor => view! {
             <div class="panels">
                 <CasesPanel/>
+                <MyReferralsPanel/>
             </div>
             <Coming id="home-appointments" zh="心理辅导预约" en="Counselling appointments"
                 text_zh="心理辅导预约功能即将上线,届时您可以在这里查看和安排预约。现在您可以在受邀加入的个案群组中查看计划、记录和危机预警。"
@@ -111,21 +116,20 @@ fn Coming(
     }
 }
 
-/// Member-unit officers: referrals are not built yet; say what will happen here.
+/// Member-unit officers: their unit's open referrals, and what to do with them.
 #[component]
 fn OfficerHome() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <section class="card coming" id="home-referrals">
-            <h2>{move || i18n.tr("本单位转介事项", "Referrals for my unit")} " "
-                <span class="badge">{move || i18n.tr("即将上线", "Coming")}</span></h2>
+        <div class="panels">
+            <ReferralQueuePanel/>
+        </div>
+        <section class="card" id="home-referrals">
+            <h2>{move || i18n.tr("如何办理转介", "How to handle a referral")}</h2>
             <p>{move || i18n.tr(
-                "转介功能上线后,区未保办分派给本单位的问题会出现在这里:每件事项的儿童情况、处理期限,您在这里登记处理结果并反馈给未保办。",
-                "When referrals arrive, the problems the district office assigns to your unit appear here: the child's situation and the deadline for each, and you record what was done and report back.")}</p>
-            <p>{move || i18n.tr(
-                "在此之前,您无需在平台上处理任何事项。如需修改密码,请到“我的账号”。",
-                "Until then there is nothing for you to do here. To change your password, go to My account.")}</p>
-            <p><a class="button" href="/account">{move || i18n.tr("我的账号", "My account")}</a></p>
+                "区未保办分派给本单位的问题会出现在上方:打开一件,看儿童的情况和交办事项,在期限前接收(或说明原因退回未保办);接收后登记进展,办完后写明办理结果,由未保办确认关闭。",
+                "The problems the district office sends to your unit appear above: open one, read the child's situation and the task, and take it by the deadline (or return it to the office saying why); then record progress and, when done, say what was done for the office to confirm.")}</p>
+            <p><a class="button" href="/referrals">{move || i18n.tr("本单位全部转介", "All my unit's referrals")}</a></p>
         </section>
     }
 }

@@ -8,6 +8,7 @@ pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod pairings;
+pub mod referrals;
 pub mod register;
 pub mod settings;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Admins: which districts count as core urban districts (moves between them are not "away"),
-//! and the visit schedule (intervals by care level, the first-visit working days, public
-//! holidays and make-up working days).
+//! the visit schedule (intervals by care level, the first-visit working days, public
+//! holidays and make-up working days), and the member units referrals go to
+//! (`pages::referrals::units`).
 
 use std::collections::BTreeSet;
 
@@ -35,6 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
             }}
         </section>
         <VisitSettingsCard/>
+        <crate::pages::referrals::units::MemberUnitsCard/>
     }
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::cases::{CaseView, GroupRole, Member};
+use shared::referrals::SourceKind;
 use shared::FieldError;
 use shared::Text;
 
@@ -19,6 +20,7 @@ use crate::components::form::{Choice, RadioGroup};
 use crate::components::picker::{picker_search, PickOption, SearchPicker};
 use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
+use crate::pages::referrals::RaiseLink;
 
 #[component]
 pub fn CasePage() -> impl IntoView {
@@ -112,13 +114,23 @@ fn CaseScreen(
         case.notes.clear();
         case.plan = None;
     });
+    // Any member of the group takes a problem to the district office in one step.
+    let can_refer = crate::pages::referrals::signed_in_can_raise();
     view! {
         {move || header.get().map(|case| {
             let level = case.student.care_level;
             let open = case.crises.clone();
+            let child_id = case.student.child_id.clone();
             view! {
                 <section class="card" id="case">
-                    <h1>{case.student.name.clone()}</h1>
+                    <div class="card-head">
+                        <h1>{case.student.name.clone()}</h1>
+                        {can_refer.then(|| view! {
+                            <div class="row-actions">
+                                <RaiseLink id="raise-referral" child_id=child_id source=SourceKind::CaseGroup/>
+                            </div>
+                        })}
+                    </div>
                     <p class="row-meta">
                         <span class=format!("level level-{}", level.as_str())>{move || level.label().get(i18n.lang.get())}</span>
                         <span class="muted">{case.student.school.clone()} " " {case.student.class_name.clone()}</span>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::cases::{limits, CaseView, Crisis, CrisisKind};
+use shared::referrals::SourceKind;
 use shared::{FieldError, Lang, Role, Text};
 
 use super::interned;
@@ -14,6 +15,7 @@ use crate::components::feedback::{Empty, ErrorBanner};
 use crate::components::form::{Choice, RadioGroup, TextArea};
 use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
+use crate::pages::referrals::RaiseLink;
 use crate::session::use_session;
 
 /// "心理危机 — 王老师 · 2026年11月29日 14:05", at the top of the case while flags are open.
@@ -67,6 +69,9 @@ fn CrisisCard(
     let (kind, raised_at) = (crisis.kind, crisis.raised_at);
     let open = crisis.closed.is_none();
     let crisis_id = crisis.id.clone();
+    // An open crisis can be referred to the office (a member unit may need to act).
+    let can_refer = crate::pages::referrals::signed_in_can_raise();
+    let (refer_child, refer_crisis) = (child_id.clone(), crisis.id.clone());
     let close = Callback::new(move |(_, note): (String, String)| {
         let (child, crisis_id) = (child_id.clone(), crisis_id.clone());
         set_error.set(None);
@@ -121,6 +126,11 @@ fn CrisisCard(
             })}
             {(open && !is_admin).then(|| view! {
                 <p class="notice crisis-waiting">{move || i18n.tr("已通知未保办,等待处理", "The office has been told and will handle it")}</p>
+            })}
+            {(open && can_refer).then(|| view! {
+                <p class="row-actions">
+                    <RaiseLink child_id=refer_child source=SourceKind::Crisis source_id=refer_crisis/>
+                </p>
             })}
             <ErrorBanner error=error/>
         </div></li>

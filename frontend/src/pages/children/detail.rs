@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::children::{ChildRecord, MonitoringStatus, Parent};
 use shared::eligibility::ParentSituation;
+use shared::referrals::SourceKind;
 use shared::Lang;
 
 use super::age;
@@ -12,6 +13,7 @@ use super::form::today;
 use crate::components::eligibility::EligibilityPanel;
 use crate::components::feedback::Loading;
 use crate::i18n::use_i18n;
+use crate::pages::referrals::RaiseLink;
 
 #[component]
 pub fn ChildDetailPage() -> impl IntoView {
@@ -99,6 +101,8 @@ fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
         .me()
         .is_some_and(|me| matches!(me.role, shared::Role::Admin | shared::Role::Director));
     let can_record_visit = status == MonitoringStatus::Monitored;
+    // A problem the registry's keeper knows of goes straight to the district office.
+    let can_refer = crate::pages::referrals::signed_in_can_raise();
     view! {
         <section class="card" id="child-detail">
             <div class="card-head">
@@ -106,6 +110,9 @@ fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
                 <div class="row-actions">
                     {is_admin.then(|| view! { <a class="button" href=audit>{move || i18n.tr("访问记录", "Access log")}</a> })}
                     <a id="edit-child" class="button" href=edit>{move || i18n.tr("修改", "Edit")}</a>
+                    {can_refer.then(|| view! {
+                        <RaiseLink id="raise-referral" child_id=record.id.clone() source=SourceKind::Direct/>
+                    })}
                 </div>
             </div>
             {(!duplicates.is_empty()).then(|| view! {

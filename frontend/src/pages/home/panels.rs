@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use shared::api::UserStatus;
+use shared::referrals::ReferralState;
 use shared::visits::{DueState, DueVisit, VisitPlan};
 use shared::Lang;
 
@@ -369,5 +370,86 @@ fn VisitPanel(
                 }).collect_view()}
             </ul>
         </CountPanel>
+    }
+}
+
+/// A count of referrals from the same query as the list it links to, with the first three
+/// (overdue ones first, as the server orders them).
+#[component]
+fn ReferralCountPanel(
+    id: &'static str,
+    state: Option<ReferralState>,
+    open_only: bool,
+    title_zh: &'static str,
+    title_en: &'static str,
+    href: &'static str,
+    link_zh: &'static str,
+    link_en: &'static str,
+    empty_zh: &'static str,
+    empty_en: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || crate::api::referrals(state, open_only));
+    let first = move || {
+        list.get()
+            .and_then(Result::ok)
+            .map(|list| list.into_iter().take(3).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    view! {
+        <CountPanel id=id title_zh=title_zh title_en=title_en count=len_of(list) href=href
+            link_zh=link_zh link_en=link_en empty_zh=empty_zh empty_en=empty_en error=error_of(list)>
+            <ul class="panel-rows">
+                {move || first().into_iter().map(|row| {
+                    let link = format!("/referrals/{}", row.id);
+                    let (category, state, raised) = (row.category, row.state, row.raised_at);
+                    view! {
+                        <li data-referral=row.id.clone()>
+                            <a href=link>{row.child_name.clone()}</a> " "
+                            {row.overdue.then(|| view! { <span class="status level-urgent">{move || i18n.tr("已逾期", "Overdue")}</span> })}
+                            <div class="muted">
+                                {move || category.label().get(i18n.lang.get())} " · "
+                                {move || state.label().get(i18n.lang.get())} " · "
+                                {move || shared::time::format_date(shared::time::beijing_date(raised), i18n.lang.get())}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </CountPanel>
+    }
+}
+
+/// An officer: the open referrals of their unit.
+#[component]
+pub fn ReferralQueuePanel() -> impl IntoView {
+    view! {
+        <ReferralCountPanel id="panel-referrals-queue" state=None open_only=true
+            title_zh="本单位待办转介" title_en="My unit's referrals"
+            href="/referrals?open=true" link_zh="查看本单位转介" link_en="See my unit's referrals"
+            empty_zh="本单位没有待办的转介。区未保办分派给本单位的事项会出现在这里。"
+            empty_en="Nothing for your unit now. What the district office sends to your unit appears here."/>
+    }
+}
+
+/// Admins: referrals waiting for the office's answer.
+#[component]
+pub fn ReferralTriagePanel() -> impl IntoView {
+    view! {
+        <ReferralCountPanel id="panel-referrals-triage" state=Some(ReferralState::Submitted) open_only=false
+            title_zh="待处理的转介" title_en="Referrals to deal with"
+            href="/referrals?state=submitted" link_zh="去处理" link_en="Deal with them"
+            empty_zh="没有等待未保办处理的转介。" empty_en="No referrals are waiting for the office."/>
+    }
+}
+
+/// Directors, teachers and counsellors: the referrals they raised that are still open.
+#[component]
+pub fn MyReferralsPanel() -> impl IntoView {
+    view! {
+        <ReferralCountPanel id="panel-referrals-mine" state=None open_only=true
+            title_zh="我提出的转介" title_en="Referrals I raised"
+            href="/referrals?open=true" link_zh="查看进展" link_en="See where they stand"
+            empty_zh="您提出的转介都已关闭,或还没有提出过。" empty_en="None of your referrals is open."/>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::pairings::{EndReason, PairingDetail, PairingState};
+use shared::referrals::SourceKind;
 use shared::{ApiErrorBody, ErrorCode, FieldError, Text};
 
 use crate::api::ApiError;
@@ -13,6 +14,7 @@ use crate::components::feedback::{Empty, ErrorBanner, Loading};
 use crate::components::form::Choice;
 use crate::components::toast::use_toasts;
 use crate::i18n::use_i18n;
+use crate::pages::referrals::RaiseLink;
 
 #[component]
 pub fn PairingPage() -> impl IntoView {
@@ -123,6 +125,11 @@ fn PairingView(detail: PairingDetail, reload: RwSignal<u32>) -> impl IntoView {
     };
     let act2 = act.clone();
     let proposed_at = p.proposed_at;
+    // A caring mother's concern goes to the district office as a referral, in one step.
+    let is_admin = crate::session::use_session()
+        .me()
+        .is_some_and(|me| me.role == shared::Role::Admin);
+    let (refer_child, refer_pairing) = (p.child_id.clone(), p.id.clone());
     view! {
         <h1>{who.clone()}</h1>
         <p class="row-meta"><span class="status">{move || state.label().get(i18n.lang.get())}</span>
@@ -161,6 +168,11 @@ fn PairingView(detail: PairingDetail, reload: RwSignal<u32>) -> impl IntoView {
                     <strong>{move || mode.label().get(i18n.lang.get())}</strong> " " <span class="muted">{move || shared::time::format_date(day, i18n.lang.get())} " · " {c.minutes} {move || i18n.tr(" 分钟", " min")} " · " {c.logged_by.clone()}</span>
                     {c.concern.then(|| view! { <span class="status level-urgent">{move || i18n.tr("需关注", "Concern")}</span> })}
                     <p>{c.summary.clone()}</p>
+                    {(c.concern && is_admin).then(|| view! {
+                        <p class="row-actions">
+                            <RaiseLink child_id=refer_child.clone() source=SourceKind::Concern source_id=refer_pairing.clone()/>
+                        </p>
+                    })}
                 </div></li>
             } }).collect_view()}
         </ul>

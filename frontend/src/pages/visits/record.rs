@@ -3,11 +3,13 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared::referrals::SourceKind;
 use shared::visits::{VisitInput, VisitRecord};
 use shared::{Lang, Text};
 
 use crate::components::feedback::Loading;
 use crate::i18n::use_i18n;
+use crate::pages::referrals::RaiseLink;
 
 #[component]
 pub fn VisitRecordPage() -> impl IntoView {
@@ -112,12 +114,18 @@ fn VisitView(record: VisitRecord) -> impl IntoView {
     let health_note = visit.health_note.clone();
     let level_reason = visit.level_reason.clone();
     let raises_concern = visit.raises_concern();
+    // A problem found on the visit goes to the district office in one step.
+    let can_refer = crate::pages::referrals::signed_in_can_raise();
+    let (refer_child, refer_visit) = (visit.child_id.clone(), record.id.clone());
     view! {
         <section class="card" id="visit-record" data-visit=record.id.clone()>
             <div class="card-head">
                 <h1>{move || i18n.tr("走访记录", "Visit record")}</h1>
                 <div class="row-actions">
                     <a id="correct-visit" class="button" href=correct_href>{move || i18n.tr("更正", "Correct")}</a>
+                    {can_refer.then(|| view! {
+                        <RaiseLink id="raise-referral" child_id=refer_child source=SourceKind::Visit source_id=refer_visit/>
+                    })}
                 </div>
             </div>
             <p class="hint">{move || i18n.tr(
