@@ -103,6 +103,18 @@ impl RaiseReferral {
         let mut checker = Checker::default();
         let found = checker.check(text_field("found", &self.found, limits::TEXT_MAX, true));
         let asked = checker.check(text_field("asked", &self.asked, limits::TEXT_MAX, true));
+        let id_like = |value: &str| {
+            value.len() <= 32
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        };
+        if self.source.id.as_deref().is_some_and(|id| !id_like(id)) {
+            checker.check::<()>(Err(FieldError::new(
+                "source",
+                Text::new("来源记录无效", "The source record is not valid"),
+            )));
+        }
         checker.finish()?;
         Ok(RaiseReferral {
             found: found.unwrap_or_default(),

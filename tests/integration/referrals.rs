@@ -1472,3 +1472,81 @@ async fn the_monthly_report_counts_referrals_times_each_unit_and_exports_a_workb
     let csv = csv.text().await.unwrap();
     assert!(csv.contains(POLICE) && csv.contains(EDUCATION), "{csv}");
 }
+
+/// The reviewer's cases: an officer never reads another unit's outcome, even after closure; a
+/// colleague can hand back a part taken by someone who left; the office sends a returned task
+/// to another unit while a third still works on its part; a row is late only by the reader's
+/// own unit's deadline.
+#[tokio::test]
+async fn units_keep_to_their_part_and_the_office_can_send_a_returned_task_elsewhere() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let director = app.user(&admin, "dir.review", "director").await;
+    let police = officer(&app, &admin, "police.review", POLICE).await;
+    let police_colleague = officer(&app, &admin, "police.colleague", POLICE).await;
+    let education = officer(&app, &admin, "edu.review", EDUCATION).await;
+    let civil = officer(&app, &admin, "civil.review", CIVIL).await;
+    let child = register(&admin, "单小位", tests::VILLAGE).await;
+
+    let referral = raise(&director, &child, "normal").await;
+    let referral = assign(
+        &admin,
+        &referral,
+        &[(POLICE, "核实监护情况"), (EDUCATION, "协助复学")],
+    )
+    .await;
+    // Education returns its part; police take theirs; the office sends education's task to
+    // civil affairs while the police still work.
+    let referral = done(
+        &education,
+        &read(&education, &id_of(&referral)).await,
+        "unit",
+        json!({"kind": "return", "reason": "非本单位职责"}),
+    )
+    .await;
+    let referral = take(&police, &read(&police, &id_of(&referral)).await).await;
+    let referral = assign(
+        &admin,
+        &read(&admin, &id_of(&referral)).await,
+        &[(CIVIL, "协助申请临时救助")],
+    )
+    .await;
+    assert_eq!(referral["state"], "in_progress", "{referral}");
+    let id = id_of(&referral);
+
+    // The police officer who took it leaves; a colleague hands the part back.
+    let colleague_view = read(&police_colleague, &id).await;
+    let referral = done(
+        &police_colleague,
+        &colleague_view,
+        "unit",
+        json!({"kind": "return", "reason": "承办人调岗"}),
+    )
+    .await;
+    assert_eq!(part(&referral, POLICE)["state"], "returned");
+
+    // Civil affairs resolves; the office closes with no note of its own.
+    let referral = take(&civil, &read(&civil, &id).await).await;
+    resolve(&civil, &referral, "已办理临时救助(虚构)").await;
+    let referral = confirm(&admin, &read(&admin, &id).await, "").await;
+    assert_eq!(referral["state"], "closed");
+
+    // The education officer still sees the referral their unit returned, but nothing of the
+    // other units' parts or outcomes.
+    let seen = read(&education, &id).await;
+    let text = seen.to_string();
+    assert!(
+        !text.contains("临时救助"),
+        "another unit's task or outcome: {text}"
+    );
+    assert_eq!(seen["outcome"], "");
+    assert_eq!(seen["parts"].as_array().map(Vec::len), Some(1));
+    // The reporter sees every part's outcome (the closed loop), without officers' account ids.
+    let reporter_view = read(&director, &id).await;
+    assert!(reporter_view.to_string().contains("已办理临时救助"));
+    assert!(reporter_view["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|part| part["officer_id"].is_null()));
+}

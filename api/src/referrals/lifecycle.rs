@@ -39,6 +39,36 @@ struct Tell {
     en: String,
 }
 
+/// The referral's state from its parts: with a unit while any part is waiting or taken,
+/// resolved when the live parts are all resolved, back with the office (a fresh first-answer
+/// deadline) when every unit returned it.
+fn settle(
+    referral: &mut Referral,
+    units: &shared::referrals::MemberUnits,
+    calendar: &shared::calendar::WorkCalendar,
+    moment: &Moment,
+) -> ReferralState {
+    let live = |state: PartState| matches!(state, PartState::Waiting | PartState::Accepted);
+    let any_live = referral.parts.iter().any(|part| live(part.state));
+    let any_resolved = referral
+        .parts
+        .iter()
+        .any(|part| part.state == PartState::Resolved);
+    let any_taken = referral
+        .parts
+        .iter()
+        .any(|part| part.state != PartState::Waiting && part.state != PartState::Returned);
+    match (any_live, any_resolved) {
+        (true, _) if any_taken => ReferralState::InProgress,
+        (true, _) => ReferralState::Assigned,
+        (false, true) => ReferralState::Resolved,
+        (false, false) => {
+            referral.triage_by = units.respond_by(referral.urgency, moment.today, calendar);
+            ReferralState::Submitted
+        }
+    }
+}
+
 async fn officers_of(state: &AppState, unit: &str) -> Result<Vec<String>, AppError> {
     Ok(state
         .store
@@ -155,7 +185,10 @@ pub async fn triage(
         version,
         source,
         move |referral, moment| {
-            if referral.state != ReferralState::Submitted {
+            // The office answers or declines only what is waiting for it; it may send a task
+            // to more units (one returned it, another should take it) while it is open.
+            let may_assign = matches!(request, Triage::Assign { .. }) && referral.is_open();
+            if referral.state != ReferralState::Submitted && !may_assign {
                 return Err(invalid(
                     "state",
                     "这条转介已经处理过,请刷新",
@@ -180,11 +213,13 @@ pub async fn triage(
                             .calendar
                             .add_working_days(moment.today, units.resolve_days)
                     });
-                    if resolve_by < moment.today {
+                    if resolve_by < moment.today
+                        || resolve_by > moment.today + chrono::Duration::days(366)
+                    {
                         return Err(invalid(
                             "resolve_by",
-                            "办结期限不能早于今天",
-                            "The due date cannot be in the past",
+                            "办结期限应在今天到一年之内",
+                            "The due date must be between today and a year from now",
                         ));
                     }
                     for request in parts {
@@ -197,6 +232,17 @@ pub async fn triage(
                         }
                         let task =
                             text("parts", &request.task, shared::referrals::limits::TEXT_MAX)?;
+                        let live = referral.parts.iter().any(|part| {
+                            part.unit == request.unit
+                                && matches!(part.state, PartState::Waiting | PartState::Accepted)
+                        });
+                        if live {
+                            return Err(invalid(
+                                "parts",
+                                "该单位正在办理这条转介",
+                                "That unit is already handling this referral",
+                            ));
+                        }
                         // A unit sent the referral again (after a return) starts afresh.
                         referral.parts.retain(|part| part.unit != request.unit);
                         referral.parts.push(ReferralPart {
@@ -224,7 +270,7 @@ pub async fn triage(
                             &task,
                         ));
                     }
-                    referral.state = ReferralState::Assigned;
+                    referral.state = settle(referral, &units, &settings.calendar, moment);
                     Ok(vec![
                         Tell {
                             who: Recipients::users(officers),
@@ -288,6 +334,8 @@ pub async fn unit_action(
         | UnitAction::Update { version, .. }
         | UnitAction::Resolve { version, .. } => *version,
     };
+    let (units, _) = state.store.member_units().await?;
+    let (settings, _) = state.store.visit_settings().await?;
     transition(
         state,
         officer,
@@ -318,8 +366,8 @@ pub async fn unit_action(
                     )
                 }
                 UnitAction::Return { reason, .. } => {
-                    let may_return = part.state == PartState::Waiting
-                        || (part.state == PartState::Accepted && mine);
+                    // A colleague may hand back a part taken by someone who left the unit.
+                    let may_return = matches!(part.state, PartState::Waiting | PartState::Accepted);
                     if !may_return {
                         return Err(AppError::Conflict);
                     }
@@ -364,28 +412,7 @@ pub async fn unit_action(
             referral
                 .history
                 .push(step(kind, moment, officer, Some(&unit), &note));
-            let open = referral
-                .parts
-                .iter()
-                .any(|part| matches!(part.state, PartState::Waiting | PartState::Accepted));
-            let resolved = referral
-                .parts
-                .iter()
-                .any(|part| part.state == PartState::Resolved);
-            referral.state = match (open, resolved) {
-                (true, _)
-                    if referral
-                        .parts
-                        .iter()
-                        .any(|part| part.state != PartState::Waiting) =>
-                {
-                    ReferralState::InProgress
-                }
-                (true, _) => ReferralState::Assigned,
-                (false, true) => ReferralState::Resolved,
-                // Every unit returned it: back to the office.
-                (false, false) => ReferralState::Submitted,
-            };
+            referral.state = settle(referral, &units, &settings.calendar, moment);
             Ok(vec![Tell {
                 who: Recipients::admins().and(&raised_by),
                 zh,
@@ -406,6 +433,8 @@ pub async fn review(
     let version = match request {
         OfficeReview::Confirm { version, .. } | OfficeReview::Reopen { version, .. } => *version,
     };
+    let (units, _) = state.store.member_units().await?;
+    let (settings, _) = state.store.visit_settings().await?;
     transition(
         state,
         admin,
@@ -424,6 +453,7 @@ pub async fn review(
             let officers: Vec<String> = referral
                 .parts
                 .iter()
+                .filter(|part| part.state == PartState::Resolved)
                 .filter_map(|part| part.officer_id.clone())
                 .collect();
             match request {
@@ -435,27 +465,26 @@ pub async fn review(
                         false,
                     )
                     .map_err(|error| AppError::Invalid(vec![error]))?;
-                    let outcomes: Vec<String> = referral
-                        .parts
-                        .iter()
-                        .filter(|part| part.state == PartState::Resolved)
-                        .map(|part| format!("{}:{}", part.unit, part.outcome))
-                        .collect();
-                    referral.outcome = if note.is_empty() {
-                        outcomes.join(";")
-                    } else {
-                        note.clone()
-                    };
+                    // The office's own words; each unit's outcome stays with its part (an officer
+                    // never reads another unit's).
+                    referral.outcome = note.clone();
                     referral
                         .history
                         .push(step(StepKind::Confirmed, moment, admin, None, &note));
                     referral.state = ReferralState::Closed;
                     referral.closed_at = Some(moment.now);
-                    Ok(vec![tell_reporter(
-                        referral,
-                        format!("转介已办结关闭:{name}"),
-                        format!("Referral closed: {name}"),
-                    )])
+                    Ok(vec![
+                        tell_reporter(
+                            referral,
+                            format!("转介已办结关闭:{name}"),
+                            format!("Referral closed: {name}"),
+                        ),
+                        Tell {
+                            who: Recipients::users(officers),
+                            zh: format!("未保办已确认办结:{name}"),
+                            en: format!("The office confirmed the referral closed: {name}"),
+                        },
+                    ])
                 }
                 OfficeReview::Reopen { reason, .. } => {
                     let reason = text("reason", reason, shared::referrals::limits::REASON_MAX)?;
@@ -466,6 +495,9 @@ pub async fn review(
                     {
                         part.state = PartState::Accepted;
                         part.resolved_at = None;
+                        part.resolve_by = settings
+                            .calendar
+                            .add_working_days(moment.today, units.resolve_days);
                     }
                     referral
                         .history

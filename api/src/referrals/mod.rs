@@ -38,15 +38,28 @@ pub(crate) fn may_see(user: &CurrentUser, referral: &Referral) -> bool {
 }
 
 /// What an officer sees: their unit's part and the steps that concern it (least privilege).
+/// The reporter sees every part (the closed loop) but not the officers' account ids; a unit's
+/// officers see who of them took their part.
 pub(crate) fn as_seen_by(user: &CurrentUser, mut referral: Referral) -> Referral {
-    if user.role == Role::Admin || referral.raised_by_id == user.id {
+    if user.role == Role::Admin {
         return referral;
     }
-    if let Some(unit) = unit_of(user) {
+    let unit = unit_of(user);
+    for part in &mut referral.parts {
+        if unit != Some(part.unit.as_str()) {
+            part.officer_id = None;
+        }
+    }
+    if referral.raised_by_id == user.id {
+        return referral;
+    }
+    if let Some(unit) = unit {
         referral.parts.retain(|part| part.unit == unit);
         referral
             .history
             .retain(|step| step.unit.as_deref().is_none_or(|of| of == unit));
+        // The office's closing words may speak of other units; the officer has their own part.
+        referral.outcome.clear();
     }
     referral
 }

@@ -50,7 +50,21 @@ fn row(user: &CurrentUser, referral: &Referral, today: chrono::NaiveDate) -> Ref
         },
         raised_at: referral.raised_at,
         raised_by: referral.raised_by.clone(),
-        overdue: referral.overdue(today),
+        // An officer's row is late only by their own unit's deadlines.
+        overdue: match unit {
+            Some(unit) => {
+                referral.is_open()
+                    && referral.parts.iter().any(|part| {
+                        part.unit == unit
+                            && match part.state {
+                                shared::referrals::PartState::Waiting => part.respond_by < today,
+                                shared::referrals::PartState::Accepted => part.resolve_by < today,
+                                _ => false,
+                            }
+                    })
+            }
+            None => referral.overdue(today),
+        },
         my_part: unit.and_then(|unit| {
             referral
                 .parts
