@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod backup;
 pub mod cases;
 pub mod clock;
 pub mod config;

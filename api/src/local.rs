@@ -10,12 +10,13 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Router;
+use axum::{Extension, Router};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::backup::{BackupStatus, DailyBackups, DirLock};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::http::extract::ClientSource;
@@ -47,8 +48,13 @@ pub struct LocalServer {
     pub first_admin: Option<(String, String)>,
     /// What the fault proxy injected, when there is one.
     pub fault_stats: Option<Arc<FaultStats>>,
+    /// When the last good daily backup was made (on a data directory).
+    pub backups: Option<Arc<BackupStatus>>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    _daily_backups: Option<DailyBackups>,
+    /// Tells `shouwang restore` the portal is running on this directory.
+    _dir_lock: Option<DirLock>,
     _faults: Option<FaultProxy>,
     _engine: EmbeddedEngine,
 }
@@ -59,13 +65,24 @@ impl LocalServer {
         settings: Settings,
         clock: Clock,
     ) -> anyhow::Result<Self> {
-        let engine = match &options.data {
+        let (engine, dir_lock) = match &options.data {
             DataLocation::Dir(dir) => {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create data directory {}", dir.display()))?;
-                EmbeddedEngine::start(EngineFile::OnDisk(&dir.join("shouwang.db"))).await?
+                let lock = DirLock::shared(dir)
+                    .with_context(|| format!("cannot lock data directory {}", dir.display()))?
+                    .with_context(|| {
+                        format!(
+                            "a restore is running on {}; start when it is done",
+                            dir.display()
+                        )
+                    })?;
+                let engine =
+                    EmbeddedEngine::start(EngineFile::OnDisk(&crate::backup::data_file(dir)))
+                        .await?;
+                (engine, Some(lock))
             }
-            DataLocation::Memory => EmbeddedEngine::start(EngineFile::InMemory).await?,
+            DataLocation::Memory => (EmbeddedEngine::start(EngineFile::InMemory).await?, None),
         };
         let faults = match options.faults {
             Some(plan) => Some(FaultProxy::start(&engine.endpoint, plan).await?),
@@ -83,7 +100,11 @@ impl LocalServer {
         crate::upgrade::bring_data_up_to_date(&state)
             .await
             .map_err(|error| anyhow::anyhow!("bringing the data up to date failed: {error}"))?;
-        let app = app(state.clone(), options.frontend_dir.clone());
+        let backups = match &options.data {
+            DataLocation::Dir(dir) => Some(Arc::new(BackupStatus::load(dir))),
+            DataLocation::Memory => None,
+        };
+        let app = app(state.clone(), options.frontend_dir.clone(), backups.clone());
         let listener = tokio::net::TcpListener::bind(options.bind)
             .await
             .with_context(|| format!("cannot listen on {}", options.bind))?;
@@ -102,13 +123,22 @@ impl LocalServer {
                 tracing::error!(%error, "local server stopped");
             }
         });
+        let daily_backups = match (&options.data, &backups) {
+            (DataLocation::Dir(dir), Some(status)) => {
+                DailyBackups::start(dir.clone(), crate::backup::keep_from_env(), status.clone())
+            }
+            _ => None,
+        };
         Ok(Self {
             url: format!("http://{address}"),
             state,
             first_admin,
             fault_stats: faults.as_ref().map(|proxy| proxy.stats.clone()),
+            backups,
             stop,
             task,
+            _daily_backups: daily_backups,
+            _dir_lock: dir_lock,
             _faults: faults,
             _engine: engine,
         })
@@ -130,7 +160,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wa
 style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
 base-uri 'none'; form-action 'self'";
 
-fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
+fn app(
+    state: AppState,
+    frontend_dir: Option<PathBuf>,
+    backups: Option<Arc<BackupStatus>>,
+) -> Router {
     let frontend = match frontend_dir.filter(|dir| dir.join("index.html").is_file()) {
         Some(dir) => Router::new().fallback_service(
             ServeDir::new(&dir)
@@ -148,9 +182,14 @@ fn app(state: AppState, frontend_dir: Option<PathBuf>) -> Router {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     ));
-    crate::http::router(state)
+    let router = crate::http::router(state)
         .merge(frontend)
-        .layer(middleware::from_fn(record_peer))
+        .layer(middleware::from_fn(record_peer));
+    match backups {
+        // The health handler reports the last backup's age.
+        Some(status) => router.layer(Extension(status)),
+        None => router,
+    }
 }
 
 async fn record_peer(mut request: Request, next: Next) -> Response {

@@ -4,6 +4,7 @@
 mod accounts;
 mod accounts_rules;
 mod authorization;
+mod backup;
 mod bad_input;
 mod cases;
 mod cases_races;

@@ -37,6 +37,26 @@ enum Command {
         #[arg(long, default_value = "admin")]
         username: String,
     },
+    /// Make a consistent copy of the data file while the portal keeps serving.
+    Backup {
+        #[arg(long, env = "SHOUWANG_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// The new backup file (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup back as the data file. Stop the portal first; the replaced data file is kept
+    /// in the data directory's backups/ as replaced-<time>.db.
+    Restore {
+        #[arg(long, env = "SHOUWANG_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a data file that was changed after the backup was made.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(clap::Args, Clone)]
@@ -60,8 +80,10 @@ struct ServeArgs {
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,dynoxide=error")),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                // The daily backup's one line is at info.
+                tracing_subscriber::EnvFilter::new("warn,api::backup=info,dynoxide=error")
+            }),
         )
         .init();
     let cli = Cli::parse();
@@ -70,6 +92,12 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::RecoverAdmin { data_dir, username }) => {
             recover_admin(&data_dir, &username).await
         }
+        Some(Command::Backup { data_dir, to }) => backup(&data_dir, &to).await,
+        Some(Command::Restore {
+            data_dir,
+            from,
+            force,
+        }) => restore(&data_dir, &from, force).await,
         None => serve(cli.serve).await,
     }
 }
@@ -120,6 +148,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         started.elapsed().as_millis()
     );
     println!("数据 Data: {}", args.data_dir.join("shouwang.db").display());
+    match api::backup::keep_from_env() {
+        0 => println!("备份 Backups: 每日备份已关闭 daily backups are off"),
+        keep => println!(
+            "备份 Backups: {} (每日一次,保留最近 {keep} 份 daily, the newest {keep} kept)",
+            api::backup::backups_dir(&args.data_dir).display()
+        ),
+    }
     match &server.first_admin {
         Some((username, password)) => {
             println!();
@@ -207,4 +242,38 @@ async fn recover_admin(data_dir: &std::path::Path, username: &str) -> anyhow::Re
         }
         Err(error) => Err(anyhow::anyhow!("recovery failed: {error}")),
     }
+}
+
+async fn backup(data_dir: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let bytes = api::backup::backup(data_dir, to).await?;
+    println!(
+        "已备份到 / backed up to {} ({bytes} bytes, {} ms)",
+        to.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+async fn restore(
+    data_dir: &std::path::Path,
+    from: &std::path::Path,
+    force: bool,
+) -> anyhow::Result<()> {
+    let restored = api::backup::restore(data_dir, from, force).await?;
+    println!(
+        "已恢复 / restored {} into {}",
+        from.display(),
+        api::backup::data_file(data_dir).display()
+    );
+    if let Some(replaced) = restored.replaced {
+        println!(
+            "原数据文件已移到 / the data file it replaced was moved to {}",
+            replaced.display()
+        );
+    }
+    println!(
+        "启动门户时会把旧数据更新到当前版本。Starting the portal brings older data up to date."
+    );
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Every endpoint, once: method, path, who may call it, handler.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::handler::Handler;
@@ -234,12 +235,28 @@ async fn openapi() -> Json<&'static serde_json::Value> {
     Json(super::openapi::document())
 }
 
-async fn health(State(state): State<AppState>) -> Response {
+/// The health answer, with the one-machine portal's backup age (`null` on AWS, in memory, or
+/// before the first backup).
+#[derive(serde::Serialize)]
+struct HealthWithBackup {
+    #[serde(flatten)]
+    health: HealthResponse,
+    last_backup_age_hours: Option<f64>,
+}
+
+async fn health(
+    State(state): State<AppState>,
+    backups: Option<Extension<Arc<crate::backup::BackupStatus>>>,
+) -> Response {
     match state.store.ping().await {
-        Ok(()) => Json(HealthResponse {
-            status: "ok".into(),
-            store: "ok".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
+        Ok(()) => Json(HealthWithBackup {
+            health: HealthResponse {
+                status: "ok".into(),
+                store: "ok".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            last_backup_age_hours: backups
+                .and_then(|Extension(status)| status.age_hours(chrono::Utc::now())),
         })
         .into_response(),
         Err(error) => HttpError::from(crate::AppError::from(error)).into_response(),
