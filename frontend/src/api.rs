@@ -774,3 +774,8 @@ pub async fn referral_report(month: Option<&str>) -> ApiResult<ReferralReport> {
     ))
     .await
 }
+
+/// The health answer as JSON (the store's state and, on one machine, the last backup's age).
+pub async fn health() -> ApiResult<serde_json::Value> {
+    get("/api/health").await
+}

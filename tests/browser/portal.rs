@@ -33,6 +33,14 @@ async fn an_admin_invites_a_teacher_who_sets_a_password_and_signs_in() {
         splashes.is_empty(),
         "the splash is removed once the app runs"
     );
+    // The settings page says when the last backup was made (none yet on a fresh portal).
+    browser
+        .goto(&format!("{}/settings", app.url))
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#backup-status", "还没有记录到备份").await;
+    browser.goto(&format!("{}/", app.url)).await.unwrap();
+    wait_for(&browser, "#home-admin").await;
     click(&browser, "a[href='/users']").await;
     click(&browser, "#new-user").await;
     fill(&browser, "#new-username", "teacher.wu").await;

@@ -35,8 +35,39 @@ pub fn SettingsPage() -> impl IntoView {
                 Some(Ok(config)) => view! { <CoreEditor config=config/> }.into_any(),
             }}
         </section>
+        <BackupCard/>
         <VisitSettingsCard/>
         <crate::pages::referrals::units::MemberUnitsCard/>
+    }
+}
+
+/// When the last good backup was made (the one-machine portal backs up every day).
+#[component]
+fn BackupCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let health = LocalResource::new(crate::api::health);
+    view! {
+        <section class="card" id="backup-status">
+            <h2>{move || i18n.tr("数据备份", "Backups")}</h2>
+            {move || match health.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(error)) => view! { <div class="error" role="alert">{error.message(i18n.lang.get())}</div> }.into_any(),
+                Some(Ok(health)) => {
+                    let age = health.get("last_backup_age_hours").and_then(serde_json::Value::as_f64);
+                    view! {
+                        <p>{move || match (age, i18n.lang.get()) {
+                            (Some(hours), shared::Lang::Zh) => format!("最近一次成功备份:约 {hours:.0} 小时前。"),
+                            (Some(hours), shared::Lang::En) => format!("The last good backup was made about {hours:.0} hours ago."),
+                            (None, shared::Lang::Zh) => "还没有记录到备份。".to_string(),
+                            (None, shared::Lang::En) => "No backup is recorded yet.".to_string(),
+                        }}</p>
+                        <p class="muted">{move || i18n.tr(
+                            "本机部署每天自动备份到数据目录的 backups/ 中,保留最近 14 份;也可用 shouwang backup 随时备份。AWS 部署由 DynamoDB 的时间点恢复负责。",
+                            "The one-machine portal backs up every day into the data directory's backups/, keeping the newest 14; `shouwang backup` makes one at any time. On AWS, DynamoDB's point-in-time recovery keeps the data.")}</p>
+                    }.into_any()
+                }
+            }}
+        </section>
     }
 }
 
