@@ -16,7 +16,6 @@ use shared::api::AuditEntry;
 use shared::referrals::{MemberUnits, Referral};
 
 use super::item::{from_item, key, n, s, to_item, Item};
-use super::retry::SendRetrying as _;
 use super::schema::{GSI1, GSI2, GSI3};
 use super::{Store, StoreError};
 
@@ -145,28 +144,8 @@ impl Store {
     }
 
     pub async fn member_units(&self) -> Result<(MemberUnits, Option<u64>), StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key("CONFIG", "REFERRAL_UNITS")))
-            .consistent_read(true)
-            .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        let Some(item) = output.item else {
-            return Ok((MemberUnits::default(), None));
-        };
-        let value = match item.get("value").and_then(|value| value.as_s().ok()) {
-            Some(json) => serde_json::from_str(json)
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?,
-            None => MemberUnits::default(),
-        };
-        let revision = item
-            .get("rev")
-            .and_then(|value| value.as_n().ok())
-            .and_then(|number| number.parse::<u64>().ok());
-        Ok((value, revision))
+        let setting = self.setting(super::settings::UNITS_SK).await?;
+        Ok((setting.value, setting.revision))
     }
 
     pub async fn set_member_units(
@@ -175,21 +154,7 @@ impl Store {
         revision: Option<u64>,
         entry: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let json =
-            serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        let mut item = key("CONFIG", "REFERRAL_UNITS");
-        item.insert("value".into(), s(json));
-        item.insert("rev".into(), n(revision.map_or(1, |seen| seen + 1)));
-        let put = Put::builder()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .expression_attribute_names("#rev", "rev");
-        let put = match revision {
-            None => put.condition_expression("attribute_not_exists(#rev)"),
-            Some(seen) => put
-                .condition_expression("#rev = :seen")
-                .expression_attribute_values(":seen", n(seen)),
-        };
-        self.put_audited(built(put.build())?, entry).await
+        self.set_setting(super::settings::UNITS_SK, value, revision, entry)
+            .await
     }
 }

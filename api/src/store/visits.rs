@@ -12,14 +12,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use shared::api::AuditEntry;
 use shared::visits::{VisitRecord, VisitSettings};
 
-use super::item::{from_item, key, n, s, to_item, Item};
-use super::retry::SendRetrying as _;
+use super::item::{from_item, key, s, to_item, Item};
 use super::schema::{GSI1, GSI2};
 use super::{Store, StoreError};
 
 const VISIT_SK: &str = "VISIT";
-const CONFIG_PK: &str = "CONFIG";
-const SETTINGS_SK: &str = "VISIT_SETTINGS";
 
 fn visit_pk(id: &str) -> String {
     format!("VISIT#{id}")
@@ -154,28 +151,8 @@ impl Store {
 
     /// The visit settings and their revision (defaults until an admin saves them).
     pub async fn visit_settings(&self) -> Result<(VisitSettings, Option<u64>), StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(CONFIG_PK, SETTINGS_SK)))
-            .consistent_read(true)
-            .send_retrying()
-            .await
-            .map_err(StoreError::from_sdk)?;
-        let Some(item) = output.item else {
-            return Ok((VisitSettings::default(), None));
-        };
-        let value = match item.get("value").and_then(|value| value.as_s().ok()) {
-            Some(json) => serde_json::from_str(json)
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?,
-            None => VisitSettings::default(),
-        };
-        let revision = item
-            .get("rev")
-            .and_then(|value| value.as_n().ok())
-            .and_then(|number| number.parse::<u64>().ok());
-        Ok((value, revision))
+        let setting = self.setting(super::settings::VISITS_SK).await?;
+        Ok((setting.value, setting.revision))
     }
 
     /// Saves the settings if they are still at `revision`, with the audit entry, in one
@@ -186,24 +163,7 @@ impl Store {
         revision: Option<u64>,
         entry: &AuditEntry,
     ) -> Result<bool, StoreError> {
-        let json =
-            serde_json::to_string(value).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        let mut item = key(CONFIG_PK, SETTINGS_SK);
-        item.insert("value".into(), s(json));
-        item.insert("rev".into(), n(revision.map_or(1, |seen| seen + 1)));
-        let put = Put::builder()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .expression_attribute_names("#rev", "rev");
-        let put = match revision {
-            None => put.condition_expression("attribute_not_exists(#rev)"),
-            Some(seen) => put
-                .condition_expression("#rev = :seen")
-                .expression_attribute_values(":seen", n(seen)),
-        };
-        let put = put
-            .build()
-            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-        self.put_audited(put, entry).await
+        self.set_setting(super::settings::VISITS_SK, value, revision, entry)
+            .await
     }
 }
