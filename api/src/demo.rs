@@ -234,15 +234,10 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
                 phone: format!("1380577{:04}", 1000 + i),
                 capacity: Capacity::Capable,
             }],
-            father: Parent {
-                situation: father,
-                phone: Some(format!("1390577{:04}", 2000 + i)),
-            },
-            mother: Parent {
-                situation: mother,
-                phone: None,
-            },
+            father: Parent::new(father, Some(format!("1390577{:04}", 2000 + i))),
+            mother: Parent::new(mother, None),
             interests: ["画画", "足球", "唱歌", "阅读", "跳绳"][i % 5].into(),
+            national: Default::default(),
         };
         let child = child.validate(today).map_err(AppError::Invalid)?;
         let registered = if awaits_first_visit(i) {
@@ -268,6 +263,7 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
             created_by: "demo".into(),
             updated_at: now,
             updated_by: "demo".into(),
+            schema_version: shared::children::CHILD_SCHEMA_VERSION,
         });
     }
     state.store.put_children_batch(&children).await?;

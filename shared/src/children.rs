@@ -123,6 +123,25 @@ pub struct Parent {
     pub situation: ParentSituation,
     #[serde(default)]
     pub phone: Option<String>,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    /// Masked like the child's outside an admin's detail view.
+    #[serde(default)]
+    pub id_number: Option<String>,
+}
+
+impl Parent {
+    pub fn new(situation: ParentSituation, phone: Option<String>) -> Self {
+        Self {
+            situation,
+            phone,
+            name: String::new(),
+            birth_date: None,
+            id_number: None,
+        }
+    }
 }
 
 /// A guardian who lives with the child (grandparent, relative …).
@@ -199,7 +218,51 @@ pub struct ChildInput {
     pub mother: Parent,
     #[serde(default)]
     pub interests: String,
+    /// The rest of the national registration form (schema version 2).
+    #[serde(default)]
+    pub national: NationalDetails,
 }
+
+/// The national form's fields that eligibility does not need. Every one may be left empty (a
+/// record registered before they existed has none), and the statistics count "not recorded".
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NationalDetails {
+    /// GB/T 3304 code, `crate::national::ETHNICITIES`.
+    #[serde(default)]
+    pub ethnicity: Option<String>,
+    /// 是否登记户口.
+    #[serde(default)]
+    pub hukou_registered: Option<bool>,
+    #[serde(default)]
+    pub health: Option<crate::national::Health>,
+    #[serde(default)]
+    pub schooling: Option<crate::national::SchoolStage>,
+    #[serde(default)]
+    pub boarding: Option<bool>,
+    #[serde(default)]
+    pub entrusted_guardian: Option<crate::national::EntrustedGuardian>,
+    #[serde(default)]
+    pub guardianship_type: Option<crate::national::GuardianshipType>,
+    #[serde(default)]
+    pub income_sources: Vec<crate::national::IncomeSource>,
+    #[serde(default)]
+    pub assistance: Vec<crate::national::Assistance>,
+    /// What "other" assistance is.
+    #[serde(default)]
+    pub assistance_other: String,
+    /// Children-in-difficulty groups, several per child.
+    #[serde(default)]
+    pub difficulty_groups: Vec<crate::national::DifficultyGroup>,
+    #[serde(default)]
+    pub signoff: crate::national::Signoff,
+}
+
+/// The version of the stored child record's shape. 1: before the national form's fields; 2:
+/// with them. Older records read without loss (every new field has a default) and are written
+/// at the current version by their next save.
+pub const CHILD_SCHEMA_VERSION: u32 = 2;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +362,13 @@ pub struct ChildRecord {
     pub duplicate_elsewhere: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The shape the record was stored in (`CHILD_SCHEMA_VERSION` once saved again).
+    #[serde(default = "first_schema")]
+    pub schema_version: u32,
+}
+
+fn first_schema() -> u32 {
+    1
 }
 
 /// One line of the registry list.
@@ -366,6 +436,10 @@ pub mod limits {
     pub const INTERESTS_MAX: usize = 200;
     pub const RELATION_MAX: usize = 10;
     pub const GUARDIANS_MAX: usize = 4;
+    pub const ILLNESS_MAX: usize = 60;
+    pub const ADDRESS_MAX: usize = 100;
+    pub const ASSISTANCE_OTHER_MAX: usize = 60;
+    pub const SIGNOFF_NAME_MAX: usize = 20;
     /// The largest import: its rows, and the file's size. The size keeps an XLSX upload,
     /// base64-encoded by API Gateway, inside Lambda's 6 MB request payload (4 MiB × 4/3 ≈
     /// 5.3 MiB plus the event around it); 10,000 rows of the template are about 2.5 MB as CSV.
@@ -433,6 +507,27 @@ impl Parent {
                     note,
                 }
             }
+            ParentSituation::Missing { since, note } => {
+                if since.is_some_and(|since| since > today) {
+                    checker.check::<()>(Err(crate::FieldError::new(
+                        &format!("{who}.since"),
+                        Text::new("失联日期不能晚于今天", "The date cannot be in the future"),
+                    )));
+                }
+                ParentSituation::Missing {
+                    since: *since,
+                    note: short_note(checker, who, note),
+                }
+            }
+            ParentSituation::Deceased { note } => ParentSituation::Deceased {
+                note: short_note(checker, who, note),
+            },
+            ParentSituation::Imprisoned { note } => ParentSituation::Imprisoned {
+                note: short_note(checker, who, note),
+            },
+            ParentSituation::DrugRehabilitation { note } => ParentSituation::DrugRehabilitation {
+                note: short_note(checker, who, note),
+            },
         };
         let phone = match self.phone.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -440,8 +535,69 @@ impl Parent {
                 .check(crate::validate::Phone::parse(&format!("{who}.phone"), raw))
                 .map(|phone| phone.as_str().to_string()),
         };
-        Parent { situation, phone }
+        let name = match self.name.trim() {
+            "" => String::new(),
+            raw => checker
+                .check(crate::validate::PersonName::parse(&format!("{who}.name"), raw))
+                .map(|name| name.as_str().to_string())
+                .unwrap_or_default(),
+        };
+        let oldest = NaiveDate::from_ymd_opt(1930, 1, 1).unwrap_or(NaiveDate::MIN);
+        if self
+            .birth_date
+            .is_some_and(|born| born > today || born < oldest)
+        {
+            checker.check::<()>(Err(crate::FieldError::new(
+                &format!("{who}.birth_date"),
+                Text::new("出生日期不正确", "The date of birth is not plausible"),
+            )));
+        }
+        let id_number = checked_id_number(
+            checker,
+            &format!("{who}.id_number"),
+            self.id_number.as_deref(),
+            self.birth_date,
+        );
+        Parent {
+            situation,
+            phone,
+            name,
+            birth_date: self.birth_date,
+            id_number,
+        }
     }
+}
+
+fn short_note(checker: &mut crate::validate::Checker, who: &str, note: &str) -> String {
+    checker
+        .check(crate::validate::text_field(
+            &format!("{who}.note"),
+            note,
+            limits::NOTE_MAX,
+            false,
+        ))
+        .unwrap_or_default()
+}
+
+/// An optional ID number: valid, and agreeing with the date of birth when one is given.
+pub(crate) fn checked_id_number(
+    checker: &mut crate::validate::Checker,
+    field: &str,
+    raw: Option<&str>,
+    birth_date: Option<NaiveDate>,
+) -> Option<String> {
+    let raw = raw.map(str::trim).filter(|raw| !raw.is_empty())?;
+    let id = checker.check(crate::id_number::IdNumber::parse(field, raw))?;
+    if birth_date.is_some_and(|born| id.birth_date() != Some(born)) {
+        checker.check::<()>(Err(crate::FieldError::new(
+            field,
+            Text::new(
+                "身份证号中的出生日期与填写的出生日期不一致",
+                "The ID number's date of birth differs from the one entered",
+            ),
+        )));
+    }
+    Some(id.as_str().to_string())
 }
 
 impl ChildInput {
@@ -598,6 +754,7 @@ impl ChildInput {
                 false,
             ))
             .unwrap_or_default();
+        let national = self.national.check(&mut checker);
         checker.finish()?;
         Ok(ChildInput {
             name,
@@ -619,7 +776,22 @@ impl ChildInput {
             father,
             mother,
             interests,
+            national,
         })
+    }
+
+    /// Every ID number the record holds (the child's, the parents', the entrusted guardian's),
+    /// for masking and for keeping a masked one unchanged on edit.
+    pub fn id_numbers_mut(&mut self) -> Vec<&mut Option<String>> {
+        let mut all = vec![
+            &mut self.id_number,
+            &mut self.father.id_number,
+            &mut self.mother.id_number,
+        ];
+        if let Some(guardian) = self.national.entrusted_guardian.as_mut() {
+            all.push(&mut guardian.id_number);
+        }
+        all
     }
 
     /// The eligibility rule applied to this input.
@@ -676,6 +848,7 @@ mod tests {
                     note: "每年春节回家".into(),
                 },
                 phone: None,
+                ..Parent::new(ParentSituation::Deceased { note: String::new() }, None)
             },
             mother: Parent {
                 situation: ParentSituation::WorkingAway {
@@ -684,8 +857,12 @@ mod tests {
                     note: String::new(),
                 },
                 phone: Some("13900002222".into()),
+                name: "李母".into(),
+                birth_date: Some("1990-05-05".parse().unwrap()),
+                id_number: Some(crate::id_number::make("33030319900505002")),
             },
             interests: "画画、足球".into(),
+            national: NationalDetails::default(),
         }
     }
 

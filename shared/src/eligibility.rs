@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::children::{Bilingual, Capacity};
 use crate::divisions;
+use crate::i18n::Text;
 
 /// Where a parent is.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -32,6 +33,63 @@ pub enum ParentSituation {
         #[serde(default)]
         note: String,
     },
+    Deceased {
+        #[serde(default)]
+        note: String,
+    },
+    /// Whereabouts unknown (失联), since when if known.
+    Missing {
+        #[serde(default)]
+        since: Option<NaiveDate>,
+        #[serde(default)]
+        note: String,
+    },
+    /// Serving a prison sentence (服刑).
+    Imprisoned {
+        #[serde(default)]
+        note: String,
+    },
+    /// In compulsory drug rehabilitation (强制隔离戒毒).
+    DrugRehabilitation {
+        #[serde(default)]
+        note: String,
+    },
+}
+
+impl ParentSituation {
+    /// The situation's code, as forms and files name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ParentSituation::AtHome { .. } => "at_home",
+            ParentSituation::WorkingAway { .. } => "working_away",
+            ParentSituation::Deceased { .. } => "deceased",
+            ParentSituation::Missing { .. } => "missing",
+            ParentSituation::Imprisoned { .. } => "imprisoned",
+            ParentSituation::DrugRehabilitation { .. } => "drug_rehabilitation",
+        }
+    }
+    pub fn kind_label(&self) -> Text {
+        match self {
+            ParentSituation::AtHome { .. } => Text::new("在家", "At home"),
+            ParentSituation::WorkingAway { .. } => Text::new("外出务工", "Working away"),
+            ParentSituation::Deceased { .. } => Text::new("死亡", "Deceased"),
+            ParentSituation::Missing { .. } => Text::new("失联", "Missing"),
+            ParentSituation::Imprisoned { .. } => Text::new("服刑", "Serving a sentence"),
+            ParentSituation::DrugRehabilitation { .. } => {
+                Text::new("强制隔离戒毒", "In compulsory drug rehabilitation")
+            }
+        }
+    }
+    pub fn note(&self) -> &str {
+        match self {
+            ParentSituation::AtHome { note, .. }
+            | ParentSituation::WorkingAway { note, .. }
+            | ParentSituation::Deceased { note }
+            | ParentSituation::Missing { note, .. }
+            | ParentSituation::Imprisoned { note }
+            | ParentSituation::DrugRehabilitation { note } => note,
+        }
+    }
 }
 
 /// Which districts of a prefecture-level city are its core urban districts: moving between two
@@ -149,7 +207,23 @@ fn parent(
     core: &CoreDistricts,
 ) -> (ParentCount, Bilingual) {
     let (zh_who, en_who) = who;
+    let unable = |zh: &str, en: &str| {
+        (
+            ParentCount::Present { capable: false },
+            text(
+                format!("{zh_who}{zh},无法履行监护职责"),
+                format!("{en_who} {en}: cannot act as guardian"),
+            ),
+        )
+    };
     match situation {
+        ParentSituation::Deceased { .. } => unable("已死亡", "has died"),
+        ParentSituation::Missing { .. } => unable("失联", "is missing"),
+        ParentSituation::Imprisoned { .. } => unable("正在服刑", "is serving a prison sentence"),
+        ParentSituation::DrugRehabilitation { .. } => unable(
+            "正在强制隔离戒毒",
+            "is in compulsory drug rehabilitation",
+        ),
         ParentSituation::AtHome { capacity, .. } => {
             let capable = *capacity == Capacity::Capable;
             let label = capacity.label();
@@ -591,5 +665,79 @@ mod tests {
             "{}",
             default.reasons[2].text.zh
         );
+    }
+
+    #[test]
+    fn a_parent_who_died_is_missing_in_prison_or_in_rehabilitation_cannot_act_as_guardian() {
+        let far = || away(GUANGZHOU_TIANHE, "2020-01-01");
+        let note = String::new;
+        let unable = [
+            ("deceased", ParentSituation::Deceased { note: note() }, "已死亡"),
+            (
+                "missing",
+                ParentSituation::Missing {
+                    since: Some(date("2023-01-01")),
+                    note: note(),
+                },
+                "失联",
+            ),
+            ("imprisoned", ParentSituation::Imprisoned { note: note() }, "服刑"),
+            (
+                "in drug rehabilitation",
+                ParentSituation::DrugRehabilitation { note: note() },
+                "戒毒",
+            ),
+            ("at home, other inability", home(Capacity::OtherInability), "其他原因"),
+        ];
+        // (father, mother, eligible) for each situation `s`: away + s either way round is
+        // left-behind; s + s is not (no parent works away: a child in difficulty, not
+        // left-behind); s + a capable parent at home is not.
+        for (name, situation, words) in unable {
+            let cases = [
+                (far(), situation.clone(), true),
+                (situation.clone(), far(), true),
+                (situation.clone(), situation.clone(), false),
+                (situation.clone(), home(Capacity::Capable), false),
+                (
+                    situation.clone(),
+                    away(LUCHENG, "2020-01-01"), // a core district: not working away
+                    false,
+                ),
+            ];
+            for (father, mother, eligible) in cases {
+                let input = EligibilityInput {
+                    birth_date: date("2015-06-01"),
+                    home_county: LONGWAN,
+                    resides_here: true,
+                    father: &father,
+                    mother: &mother,
+                };
+                let result = evaluate(&input, date("2026-11-29"), &CoreDistricts::default());
+                assert_eq!(result.eligible, eligible, "{name}: {father:?} / {mother:?}");
+                let parents = &result.reasons[2];
+                assert_eq!(parents.clause, Clause::Parents);
+                assert_eq!(parents.met, eligible, "{name}");
+                assert!(parents.text.zh.contains(words), "{name}: {}", parents.text.zh);
+            }
+        }
+    }
+
+    #[test]
+    fn every_situation_has_a_code_and_a_label() {
+        let all = [
+            home(Capacity::Capable),
+            away(RUIAN, "2020-01-01"),
+            ParentSituation::Deceased { note: "x".into() },
+            ParentSituation::Missing { since: None, note: "x".into() },
+            ParentSituation::Imprisoned { note: "x".into() },
+            ParentSituation::DrugRehabilitation { note: "x".into() },
+        ];
+        let kinds: std::collections::BTreeSet<_> = all.iter().map(|s| s.kind()).collect();
+        assert_eq!(kinds.len(), all.len());
+        for situation in &all {
+            let json = serde_json::to_value(situation).unwrap();
+            assert_eq!(json["kind"], situation.kind());
+            assert!(!situation.kind_label().zh.is_empty());
+        }
     }
 }

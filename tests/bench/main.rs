@@ -63,6 +63,7 @@ async fn seed_children(app: &TestApp, count: usize) -> Vec<String> {
                 created_by: "bench".into(),
                 updated_at: now,
                 updated_by: "bench".into(),
+                schema_version: shared::children::CHILD_SCHEMA_VERSION,
             }
         })
         .collect();

@@ -214,6 +214,7 @@ async fn app_child(app: &TestApp, i: usize) -> String {
         created_by: "test".into(),
         updated_at: state.clock.now(),
         updated_by: "test".into(),
+        schema_version: shared::children::CHILD_SCHEMA_VERSION,
     };
     state.store.put_new_child(&child).await.unwrap();
     child.id

@@ -83,6 +83,7 @@ fn stored_child(
         created_by: "test".into(),
         updated_at: state.clock.now(),
         updated_by: "test".into(),
+        schema_version: shared::children::CHILD_SCHEMA_VERSION,
     }
 }
 

@@ -33,12 +33,11 @@ fn flatten(prefix: &str, value: &Value, out: &mut Map<String, Value>) {
 fn fields(child: Option<&ChildInput>) -> Map<String, Value> {
     let mut out = Map::new();
     if let Some(child) = child {
-        let mut value = serde_json::to_value(child).unwrap_or(Value::Null);
-        if let Some(id) = value.get_mut("id_number") {
-            if let Some(number) = id.as_str() {
-                *id = Value::String(crate::store::children::mask(number));
-            }
+        let mut child = child.clone();
+        for id_number in child.id_numbers_mut() {
+            *id_number = id_number.as_deref().map(crate::store::children::mask);
         }
+        let value = serde_json::to_value(&child).unwrap_or(Value::Null);
         flatten("", &value, &mut out);
     }
     out

@@ -96,6 +96,7 @@ pub async fn create(
         created_by: user.id.clone(),
         updated_at: now,
         updated_by: user.id.clone(),
+        schema_version: shared::children::CHILD_SCHEMA_VERSION,
     };
     let actor = user.actor(source);
     let change = audit_entry(
@@ -121,13 +122,14 @@ pub async fn update(
     }
     let today = today(state);
     let mut input = request.child.clone();
-    // A masked ID number coming back unchanged means "keep the stored one".
-    if input
-        .id_number
-        .as_deref()
-        .is_some_and(|value| value.contains('*'))
-    {
-        input.id_number = previous.child.id_number.clone();
+    // A masked ID number coming back unchanged means "keep the stored one" (the child's, a
+    // parent's or the entrusted guardian's, each in its place).
+    let mut stored = previous.child.clone();
+    let stored_numbers = stored.id_numbers_mut();
+    for (slot, id_number) in input.id_numbers_mut().into_iter().enumerate() {
+        if id_number.as_deref().is_some_and(|value| value.contains('*')) {
+            *id_number = stored_numbers.get(slot).and_then(|stored| (**stored).clone());
+        }
     }
     let input = input.validate(today).map_err(AppError::Invalid)?;
     if !in_scope(user, &input) {
@@ -154,6 +156,7 @@ pub async fn update(
         created_by: previous.created_by.clone(),
         updated_at: now,
         updated_by: user.id.clone(),
+        schema_version: shared::children::CHILD_SCHEMA_VERSION,
     };
     let actor = user.actor(source);
     let change = audit_entry(

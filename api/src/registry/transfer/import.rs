@@ -64,6 +64,7 @@ pub async fn import(
                 created_by: admin.id.clone(),
                 updated_at: now,
                 updated_by: admin.id.clone(),
+                schema_version: shared::children::CHILD_SCHEMA_VERSION,
             };
             (row, child)
         })

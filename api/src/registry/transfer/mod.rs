@@ -114,6 +114,14 @@ fn parent_cells(parent: &Parent) -> [String; 6] {
             note.clone(),
             phone,
         ],
+        other => [
+            other.kind_label().zh.into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            other.note().into(),
+            phone,
+        ],
     }
 }
 
@@ -185,6 +193,7 @@ fn example() -> ChildInput {
                 note: "春节回家".into(),
             },
             phone: None,
+            ..Parent::new(ParentSituation::Deceased { note: String::new() }, None)
         },
         mother: Parent {
             situation: ParentSituation::WorkingAway {
@@ -193,8 +202,10 @@ fn example() -> ChildInput {
                 note: String::new(),
             },
             phone: None,
+            ..Parent::new(ParentSituation::Deceased { note: String::new() }, None)
         },
         interests: "唱歌".into(),
+        national: Default::default(),
     }
 }
 

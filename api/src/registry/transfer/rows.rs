@@ -194,7 +194,7 @@ impl RowReader<'_> {
                 }
             }
         };
-        Parent { situation, phone }
+        Parent::new(situation, phone)
     }
 
     fn child(&mut self) -> ChildInput {
@@ -283,6 +283,7 @@ impl RowReader<'_> {
             father,
             mother,
             interests: self.cell("兴趣爱好").to_string(),
+            national: Default::default(),
         }
     }
 }

@@ -64,6 +64,14 @@ pub struct ChildItem {
     pub created_by: String,
     pub updated_at: DateTime<Utc>,
     pub updated_by: String,
+    /// The shape this item was read in. Writing always stores `CHILD_SCHEMA_VERSION`: the
+    /// struct holds every field of the current shape, so a save is the upgrade.
+    #[serde(default = "first_schema")]
+    pub schema_version: u32,
+}
+
+fn first_schema() -> u32 {
+    1
 }
 
 pub fn id_hash(id_number: &str) -> String {
@@ -78,7 +86,9 @@ impl ChildItem {
     pub fn record(&self, show_id_number: bool) -> ChildRecord {
         let mut child = self.child.clone();
         if !show_id_number {
-            child.id_number = child.id_number.as_deref().map(mask);
+            for id_number in child.id_numbers_mut() {
+                *id_number = id_number.as_deref().map(mask);
+            }
         }
         ChildRecord {
             id: self.id.clone(),
@@ -93,6 +103,7 @@ impl ChildItem {
             duplicate_elsewhere: false,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            schema_version: self.schema_version,
         }
     }
 
@@ -156,6 +167,10 @@ const CLAIM_KEYS: &str = "claim_keys";
 fn child_item(child: &ChildItem) -> Result<Item, StoreError> {
     let mut item = to_item(child)?;
     item.extend(key(child_pk(&child.id), CHILD_SK));
+    item.insert(
+        "schema_version".into(),
+        n(shared::children::CHILD_SCHEMA_VERSION),
+    );
     let name_key = name_key(&child.child.name, &child.id);
     item.insert("GSI1PK".into(), s(district_partition()));
     item.insert("GSI1SK".into(), s(&name_key));
