@@ -6,8 +6,8 @@ use chrono::{Months, NaiveDate};
 use shared::api::UserStatus;
 use shared::calendar::Quarter;
 use shared::children::{
-    Capacity, CareLevel, Category, ChildInput, Gender, Guardian, MonitoringStatus, Parent,
-    Registration,
+    Capacity, CareLevel, Category, ChildInput, Gender, Guardian, MonitoringStatus, NationalDetails,
+    Parent, Registration,
 };
 use shared::eligibility::ParentSituation;
 use shared::validate::Password;
@@ -79,11 +79,138 @@ fn parents(case: usize, today: NaiveDate) -> (ParentSituation, ParentSituation) 
     match case % 7 {
         0 => (away(FAR[0], 30), away(FAR[1], 30)),
         1 => (away(FAR[2], 14), home(Capacity::SeriouslyIll)),
+        2 if case % 14 == 9 => (
+            ParentSituation::Imprisoned {
+                note: "示例:服刑至 2028 年".into(),
+            },
+            away(FAR[3], 20),
+        ),
         2 => (home(Capacity::SeverelyDisabled), away(FAR[3], 20)),
         3 => (away(LUCHENG, 24), home(Capacity::Capable)),
         4 => (away(FAR[0], 3), away(FAR[0], 3)),
-        5 => (away(FAR[1], 40), home(Capacity::OtherInability)),
+        5 if case % 14 == 12 => (
+            away(FAR[1], 40),
+            ParentSituation::Deceased {
+                note: "示例数据".into(),
+            },
+        ),
+        5 => (
+            away(FAR[1], 40),
+            ParentSituation::Missing {
+                since: Some(since(36)),
+                note: "长期失联".into(),
+            },
+        ),
         _ => (away(FAR[3], 9), home(Capacity::Capable)),
+    }
+}
+
+/// The rest of the national form, varied so that every statistic has something to count; a
+/// few are left unrecorded, as records registered before the form was complete are.
+fn national(
+    i: usize,
+    age_years: u32,
+    guardian: &Guardian,
+    father: &ParentSituation,
+    mother: &ParentSituation,
+    category: Category,
+) -> NationalDetails {
+    use shared::national::*;
+    if i % 8 == 7 {
+        return NationalDetails::default();
+    }
+    let unable = |p: &ParentSituation| {
+        !matches!(
+            p,
+            ParentSituation::WorkingAway { .. }
+                | ParentSituation::AtHome {
+                    capacity: Capacity::Capable,
+                    ..
+                }
+        )
+    };
+    let imprisoned = [father, mother]
+        .iter()
+        .any(|p| matches!(p, ParentSituation::Imprisoned { .. }));
+    let health = match i % 13 {
+        5 => Health {
+            status: HealthStatus::Disabled,
+            disability_category: Some(DisabilityCategory::Physical),
+            disability_grade: Some(DisabilityGrade::Third),
+            illness: String::new(),
+        },
+        9 => Health {
+            status: HealthStatus::Ill,
+            disability_category: None,
+            disability_grade: None,
+            illness: "哮喘".into(),
+        },
+        _ => Health {
+            status: HealthStatus::Healthy,
+            disability_category: None,
+            disability_grade: None,
+            illness: String::new(),
+        },
+    };
+    let schooling = match age_years {
+        _ if i == 27 => SchoolStage::DroppedOut,
+        0..=2 => SchoolStage::NotInKindergarten,
+        3..=5 => SchoolStage::Kindergarten,
+        6..=11 => SchoolStage::Primary,
+        12..=14 => SchoolStage::JuniorSecondary,
+        _ => SchoolStage::SeniorSecondary,
+    };
+    let guardianship_type = if unable(father) || unable(mother) {
+        GuardianshipType::ParentIncapable
+    } else {
+        match i % 19 {
+            7 => GuardianshipType::EntrustedInsufficient,
+            11 => GuardianshipType::Unattended,
+            n if n % 2 == 0 => GuardianshipType::Good,
+            _ => GuardianshipType::Ordinary,
+        }
+    };
+    let mut difficulty_groups = Vec::new();
+    if category == Category::InDifficulty || health.status == HealthStatus::Disabled {
+        difficulty_groups.push(DifficultyGroup::Disabled);
+    }
+    if imprisoned {
+        difficulty_groups.push(DifficultyGroup::PrisonersChild);
+    }
+    if i % 6 == 1 {
+        difficulty_groups.push(DifficultyGroup::LowIncomeFamily);
+    }
+    NationalDetails {
+        ethnicity: Some(if i % 10 == 4 { "22" } else { "01" }.into()),
+        hukou_registered: Some(i != 31),
+        boarding: Some(schooling == SchoolStage::JuniorSecondary && i % 2 == 0),
+        schooling: Some(schooling),
+        entrusted_guardian: Some(EntrustedGuardian {
+            name: guardian.name.clone(),
+            relation: guardian.relation.clone(),
+            phone: guardian.phone.clone(),
+            id_number: None,
+            address: format!("示例路 {} 号", i + 1),
+        }),
+        guardianship_type: Some(guardianship_type),
+        income_sources: if i % 3 == 0 {
+            vec![IncomeSource::Wages, IncomeSource::Farming]
+        } else {
+            vec![IncomeSource::Wages]
+        },
+        assistance: match i % 6 {
+            1 => vec![Assistance::Dibao, Assistance::MedicalAssistance],
+            4 => vec![Assistance::TemporaryRelief],
+            _ => Vec::new(),
+        },
+        assistance_other: String::new(),
+        health: Some(health),
+        difficulty_groups,
+        signoff: Signoff {
+            filled_by: "陈主任".into(),
+            checked_by: "未保办管理员".into(),
+            responsible: "示例负责人".into(),
+        },
     }
 }
 
@@ -204,6 +331,18 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
             SURNAMES[i % SURNAMES.len()],
             GIVEN[(i * 3) % GIVEN.len()]
         );
+        let category = if i % 9 == 8 {
+            Category::InDifficulty
+        } else {
+            Category::LeftBehind
+        };
+        let guardian = Guardian {
+            name: format!("{}奶奶", SURNAMES[i % SURNAMES.len()]),
+            relation: "祖母".into(),
+            phone: format!("1380577{:04}", 1000 + i),
+            capacity: Capacity::Capable,
+        };
+        let national = national(i, age_years, &guardian, &father, &mother, category);
         let child = ChildInput {
             name: name.clone(),
             gender,
@@ -217,27 +356,18 @@ pub async fn fill(state: &AppState) -> Result<Vec<DemoAccount>, AppError> {
             residence_detail: format!("示例路 {} 号", i + 1),
             school: SCHOOLS[i % SCHOOLS.len()].into(),
             class_name: format!("{}({})班", 1 + i % 6, 1 + i % 3),
-            category: if i % 9 == 8 {
-                Category::InDifficulty
-            } else {
-                Category::LeftBehind
-            },
+            category,
             care_level: match i % 11 {
                 0 => CareLevel::Urgent,
                 1..=3 => CareLevel::Focus,
                 _ => CareLevel::Routine,
             },
             care_level_reason: "首次登记 First registration".into(),
-            guardians: vec![Guardian {
-                name: format!("{}奶奶", SURNAMES[i % SURNAMES.len()]),
-                relation: "祖母".into(),
-                phone: format!("1380577{:04}", 1000 + i),
-                capacity: Capacity::Capable,
-            }],
+            guardians: vec![guardian],
             father: Parent::new(father, Some(format!("1390577{:04}", 2000 + i))),
             mother: Parent::new(mother, None),
             interests: ["画画", "足球", "唱歌", "阅读", "跳绳"][i % 5].into(),
-            national: Default::default(),
+            national,
         };
         let child = child.validate(today).map_err(AppError::Invalid)?;
         let registered = if awaits_first_visit(i) {

@@ -538,7 +538,10 @@ impl Parent {
         let name = match self.name.trim() {
             "" => String::new(),
             raw => checker
-                .check(crate::validate::PersonName::parse(&format!("{who}.name"), raw))
+                .check(crate::validate::PersonName::parse(
+                    &format!("{who}.name"),
+                    raw,
+                ))
                 .map(|name| name.as_str().to_string())
                 .unwrap_or_default(),
         };
@@ -848,7 +851,12 @@ mod tests {
                     note: "每年春节回家".into(),
                 },
                 phone: None,
-                ..Parent::new(ParentSituation::Deceased { note: String::new() }, None)
+                ..Parent::new(
+                    ParentSituation::Deceased {
+                        note: String::new(),
+                    },
+                    None,
+                )
             },
             mother: Parent {
                 situation: ParentSituation::WorkingAway {

@@ -220,10 +220,9 @@ fn parent(
         ParentSituation::Deceased { .. } => unable("已死亡", "has died"),
         ParentSituation::Missing { .. } => unable("失联", "is missing"),
         ParentSituation::Imprisoned { .. } => unable("正在服刑", "is serving a prison sentence"),
-        ParentSituation::DrugRehabilitation { .. } => unable(
-            "正在强制隔离戒毒",
-            "is in compulsory drug rehabilitation",
-        ),
+        ParentSituation::DrugRehabilitation { .. } => {
+            unable("正在强制隔离戒毒", "is in compulsory drug rehabilitation")
+        }
         ParentSituation::AtHome { capacity, .. } => {
             let capable = *capacity == Capacity::Capable;
             let label = capacity.label();
@@ -672,7 +671,11 @@ mod tests {
         let far = || away(GUANGZHOU_TIANHE, "2020-01-01");
         let note = String::new;
         let unable = [
-            ("deceased", ParentSituation::Deceased { note: note() }, "已死亡"),
+            (
+                "deceased",
+                ParentSituation::Deceased { note: note() },
+                "已死亡",
+            ),
             (
                 "missing",
                 ParentSituation::Missing {
@@ -681,13 +684,21 @@ mod tests {
                 },
                 "失联",
             ),
-            ("imprisoned", ParentSituation::Imprisoned { note: note() }, "服刑"),
+            (
+                "imprisoned",
+                ParentSituation::Imprisoned { note: note() },
+                "服刑",
+            ),
             (
                 "in drug rehabilitation",
                 ParentSituation::DrugRehabilitation { note: note() },
                 "戒毒",
             ),
-            ("at home, other inability", home(Capacity::OtherInability), "其他原因"),
+            (
+                "at home, other inability",
+                home(Capacity::OtherInability),
+                "其他原因",
+            ),
         ];
         // (father, mother, eligible) for each situation `s`: away + s either way round is
         // left-behind; s + s is not (no parent works away: a child in difficulty, not
@@ -717,7 +728,11 @@ mod tests {
                 let parents = &result.reasons[2];
                 assert_eq!(parents.clause, Clause::Parents);
                 assert_eq!(parents.met, eligible, "{name}");
-                assert!(parents.text.zh.contains(words), "{name}: {}", parents.text.zh);
+                assert!(
+                    parents.text.zh.contains(words),
+                    "{name}: {}",
+                    parents.text.zh
+                );
             }
         }
     }
@@ -728,7 +743,10 @@ mod tests {
             home(Capacity::Capable),
             away(RUIAN, "2020-01-01"),
             ParentSituation::Deceased { note: "x".into() },
-            ParentSituation::Missing { since: None, note: "x".into() },
+            ParentSituation::Missing {
+                since: None,
+                note: "x".into(),
+            },
             ParentSituation::Imprisoned { note: "x".into() },
             ParentSituation::DrugRehabilitation { note: "x".into() },
         ];

@@ -474,11 +474,23 @@ mod tests {
     fn a_band_counts_a_year_full_the_day_after_the_birthday() {
         // As eligibility: still 15 on the 16th birthday, 16 from the next day.
         let on = date("2026-11-30");
-        assert_eq!(AgeBand::of_birth(date("2010-11-30"), on), AgeBand::TwelveToFifteen);
-        assert_eq!(AgeBand::of_birth(date("2010-11-29"), on), AgeBand::SixteenAndOver);
+        assert_eq!(
+            AgeBand::of_birth(date("2010-11-30"), on),
+            AgeBand::TwelveToFifteen
+        );
+        assert_eq!(
+            AgeBand::of_birth(date("2010-11-29"), on),
+            AgeBand::SixteenAndOver
+        );
         assert_eq!(AgeBand::of_birth(on, on), AgeBand::UnderThree);
-        assert_eq!(AgeBand::of_birth(date("2023-11-30"), on), AgeBand::UnderThree);
-        assert_eq!(AgeBand::of_birth(date("2023-11-29"), on), AgeBand::ThreeToFive);
+        assert_eq!(
+            AgeBand::of_birth(date("2023-11-30"), on),
+            AgeBand::UnderThree
+        );
+        assert_eq!(
+            AgeBand::of_birth(date("2023-11-29"), on),
+            AgeBand::ThreeToFive
+        );
     }
 
     #[test]
@@ -488,7 +500,10 @@ mod tests {
         while birth <= on {
             let band = AgeBand::of_birth(birth, on);
             let (from, to) = band.birth_range(on);
-            assert!(from <= birth && birth <= to, "{birth} in {band:?} {from}..{to}");
+            assert!(
+                from <= birth && birth <= to,
+                "{birth} in {band:?} {from}..{to}"
+            );
             for other in AgeBand::ALL.iter().filter(|b| **b != band) {
                 let (from, to) = other.birth_range(on);
                 assert!(!(from <= birth && birth <= to), "{birth} also in {other:?}");

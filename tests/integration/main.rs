@@ -16,6 +16,7 @@ mod lists;
 mod openapi;
 mod pairings;
 mod pairings_races;
+mod record_schema;
 mod referrals;
 mod registry;
 mod registry_rules;

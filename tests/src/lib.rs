@@ -150,6 +150,15 @@ impl Client {
             .expect("request sent")
     }
 
+    pub async fn put<B: Serialize>(&self, path: &str, body: &B) -> Response {
+        self.http
+            .put(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Response {
         self.http
             .post(format!("{}{path}", self.base))
