@@ -127,8 +127,13 @@ pub async fn update(
     let mut stored = previous.child.clone();
     let stored_numbers = stored.id_numbers_mut();
     for (slot, id_number) in input.id_numbers_mut().into_iter().enumerate() {
-        if id_number.as_deref().is_some_and(|value| value.contains('*')) {
-            *id_number = stored_numbers.get(slot).and_then(|stored| (**stored).clone());
+        if id_number
+            .as_deref()
+            .is_some_and(|value| value.contains('*'))
+        {
+            *id_number = stored_numbers
+                .get(slot)
+                .and_then(|stored| (**stored).clone());
         }
     }
     let input = input.validate(today).map_err(AppError::Invalid)?;
