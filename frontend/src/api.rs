@@ -102,7 +102,9 @@ async fn post_empty<B: Serialize>(path: &str, body: &B) -> ApiResult<()> {
 fn query(pairs: &[(&str, Option<&str>)]) -> String {
     let encoded: Vec<String> = pairs
         .iter()
-        .filter_map(|(name, value)| value.map(|value| format!("{name}={}", js_sys_encode(value))))
+        .filter_map(|(name, value)| {
+            value.map(|value| format!("{}={}", js_sys_encode(name), js_sys_encode(value)))
+        })
         .collect();
     if encoded.is_empty() {
         String::new()
@@ -256,13 +258,38 @@ pub struct ChildQuery {
     pub care_level: String,
     pub eligible: String,
     pub status: String,
+    /// A 9-digit street code: children living in its villages.
+    pub street: String,
+    /// `male` or `female`.
+    pub gender: String,
+    /// An `AgeBand` code (`6-11` …), on today's Beijing date.
+    pub age_band: String,
+    /// A `GuardianshipType` code, or `none` (not recorded).
+    pub guardianship_type: String,
+    /// A `SchoolStage` code, or `none`.
+    pub school_stage: String,
+    /// A `DifficultyGroup` code: children whose groups include it.
+    pub difficulty_group: String,
+    /// A Beijing calendar year: registered in it.
+    pub registered_year: String,
+    /// A Beijing calendar year: left monitoring in it.
+    pub exited_year: String,
+    /// `true`: with an active caring-mother pairing; `false`: without.
+    pub paired: String,
+    /// `true`: with a case group (一生一案一群); `false`: without.
+    pub case_group: String,
+    /// `true`: with an open crisis flag; `false`: without.
+    pub open_crisis: String,
+    /// Filters the page's address named that this client does not know (a link made by a newer
+    /// server), sent as they came so the list still counts what the link promised.
+    pub other: Vec<(String, String)>,
     /// "name" (A→Z, the default) or "-name".
     pub sort: String,
 }
 
 fn child_query_pairs(filters: &ChildQuery, cursor: Option<String>) -> String {
     let non_empty = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_string());
-    let pairs = [
+    let mut pairs = vec![
         ("q", non_empty(&filters.q)),
         ("village", non_empty(&filters.village)),
         ("school", non_empty(&filters.school)),
@@ -270,9 +297,26 @@ fn child_query_pairs(filters: &ChildQuery, cursor: Option<String>) -> String {
         ("care_level", non_empty(&filters.care_level)),
         ("eligible", non_empty(&filters.eligible)),
         ("status", non_empty(&filters.status)),
-        ("sort", non_empty(&filters.sort)),
-        ("cursor", cursor),
+        ("street", non_empty(&filters.street)),
+        ("gender", non_empty(&filters.gender)),
+        ("age_band", non_empty(&filters.age_band)),
+        ("guardianship_type", non_empty(&filters.guardianship_type)),
+        ("school_stage", non_empty(&filters.school_stage)),
+        ("difficulty_group", non_empty(&filters.difficulty_group)),
+        ("registered_year", non_empty(&filters.registered_year)),
+        ("exited_year", non_empty(&filters.exited_year)),
+        ("paired", non_empty(&filters.paired)),
+        ("case_group", non_empty(&filters.case_group)),
+        ("open_crisis", non_empty(&filters.open_crisis)),
     ];
+    pairs.extend(
+        filters
+            .other
+            .iter()
+            .map(|(name, value)| (name.as_str(), non_empty(value))),
+    );
+    pairs.push(("sort", non_empty(&filters.sort)));
+    pairs.push(("cursor", cursor));
     let borrowed: Vec<(&str, Option<&str>)> = pairs
         .iter()
         .map(|(name, value)| (*name, value.as_deref()))
@@ -370,6 +414,31 @@ pub async fn import_children(file: web_sys::File) -> ApiResult<ImportReport> {
         .await
         .map_err(|_| ApiError::Network)?;
     decode(response).await
+}
+
+/// The numbers a district reports (admins: the district, or one street or village; a director:
+/// their villages, or one of them).
+pub async fn statistics(
+    street: Option<&str>,
+    village: Option<&str>,
+) -> ApiResult<shared::statistics::Statistics> {
+    get(&format!(
+        "/api/statistics{}",
+        query(&[("street", street), ("village", village)])
+    ))
+    .await
+}
+
+/// The address of the same numbers as an XLSX download (a plain link: the browser saves it).
+pub fn statistics_export_href(street: Option<&str>, village: Option<&str>) -> String {
+    format!(
+        "/api/statistics/export{}",
+        query(&[
+            ("format", Some("xlsx")),
+            ("street", street),
+            ("village", village),
+        ])
+    )
 }
 
 use shared::events::{

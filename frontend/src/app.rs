@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/referrals/new") view=|| view! { <Protected><pages::referrals::new::NewReferralPage/></Protected> }/>
                     <Route path=path!("/referrals/report") view=|| view! { <Protected><pages::referrals::report::ReferralReportPage/></Protected> }/>
                     <Route path=path!("/referrals/:id") view=|| view! { <Protected><pages::referrals::detail::ReferralPage/></Protected> }/>
+                    <Route path=path!("/statistics") view=|| view! { <Protected><pages::statistics::StatisticsPage/></Protected> }/>
                 </Routes>
             </Shell>
         </Router>

@@ -418,10 +418,7 @@ impl crate::children::NationalDetails {
 }
 
 /// Choices in the list's own order, each once.
-fn sorted_unique<T: Copy + PartialEq + 'static>(chosen: &[T]) -> Vec<T>
-where
-    T: Listed,
-{
+fn sorted_unique<T: Copy + PartialEq + Listed>(chosen: &[T]) -> Vec<T> {
     T::all()
         .iter()
         .copied()

@@ -8,3 +8,4 @@ mod offline;
 mod portal;
 mod referrals;
 mod roles;
+mod statistics;

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use shared::Lang;
+use shared::{Lang, Text};
 
 use crate::components::errors::{described_by, invalid_flag, FieldMessage};
 use crate::i18n::{use_i18n, I18n};
@@ -591,3 +591,78 @@ pub fn SubmitBar(
         </div>
     }
 }
+
+/// Choices from a labelled enum's list.
+pub fn choices<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> Text,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|item| {
+            let text = label(*item);
+            Choice::new(code(*item), text.zh, text.en)
+        })
+        .collect()
+}
+
+/// Several boxes to tick, as one labelled group whose options wrap on a phone. `data-field` is
+/// the server's field name; each box's id is "<id>-<code>".
+#[component]
+pub fn CheckGroup(
+    id: &'static str,
+    field: &'static str,
+    legend_zh: &'static str,
+    legend_en: &'static str,
+    options: Vec<Choice>,
+    value: RwSignal<Vec<String>>,
+    hint_zh: &'static str,
+    hint_en: &'static str,
+    #[prop(default = true)] required: bool,
+    /// Options side by side, wrapping (short labels); otherwise one per line.
+    #[prop(optional)]
+    inline: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let invalid = invalid_flag(field);
+    let hint_id = format!("{id}-hint");
+    let hint_for_aria = Some(hint_id.clone());
+    view! {
+        <fieldset id=id class=move || if invalid() { "field checks has-error" } else { "field checks" }
+            data-field=field
+            aria-describedby=move || described_by(hint_for_aria.clone(), field, invalid())>
+            <legend>
+                {move || i18n.tr(legend_zh, legend_en)}
+                {(!required).then(|| view! {
+                    <span class="optional">{move || i18n.tr("(选填)", " (optional)")}</span>
+                })}
+            </legend>
+            <p class="hint" id=hint_id>{move || i18n.tr(hint_zh, hint_en)}</p>
+            <FieldMessage field=field/>
+            <div class=if inline { "radio-list inline" } else { "radio-list" }>
+                {options.into_iter().map(|choice| {
+                    let option_id = format!("{id}-{}", choice.value);
+                    let code = choice.value;
+                    let label_for = option_id.clone();
+                    view! {
+                        <label class="check-row" for=label_for>
+                            <input type="checkbox" id=option_id name=id value=code
+                                prop:checked=move || value.with(|codes| codes.iter().any(|c| c == code))
+                                on:change=move |event| {
+                                    let on = event_target_checked(&event);
+                                    value.update(|codes| {
+                                        codes.retain(|c| c != code);
+                                        if on {
+                                            codes.push(code.to_string());
+                                        }
+                                    });
+                                }/>
+                            <span>{move || choice.label(i18n.lang.get())}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+

@@ -1,5 +1,6 @@
 //! Shared components: the small design system of docs/design.md, used by every page.
 
+pub mod chart;
 pub mod confirm;
 pub mod county_picker;
 pub mod eligibility;

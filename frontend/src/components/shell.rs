@@ -121,6 +121,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Show when=keeps_registry>
                     <A href="/children">{move || i18n.tr("儿童名册", "Children")}</A>
                     <A href="/visits">{move || i18n.tr("走访", "Visits")}</A>
+                    <A href="/statistics">{move || i18n.tr("统计", "Statistics")}</A>
                 </Show>
                 <A href="/cases">{move || i18n.tr("个案", "Cases")}</A>
                 <Show when=refers>

@@ -11,5 +11,6 @@ pub mod pairings;
 pub mod referrals;
 pub mod register;
 pub mod settings;
+pub mod statistics;
 pub mod users;
 pub mod visits;

@@ -2,12 +2,11 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shared::children::{ChildRecord, MonitoringStatus, Parent};
-use shared::eligibility::ParentSituation;
+use shared::children::{ChildRecord, MonitoringStatus};
 use shared::referrals::SourceKind;
-use shared::Lang;
 
 use super::age;
+use super::detail_national::{NationalFacts, ParentsFacts};
 use super::exit::{open_crisis_children, ExitAction};
 use super::form::today;
 use crate::components::eligibility::EligibilityPanel;
@@ -31,31 +30,6 @@ pub fn ChildDetailPage() -> impl IntoView {
             Some(Err(error)) => view! { <section class="card"><div class="error" role="alert">{error.message(i18n.lang.get())}</div></section> }.into_any(),
             Some(Ok(record)) => view! { <ChildView record=record reload=reload/> }.into_any(),
         }}
-    }
-}
-
-fn parent_text(parent: &Parent, lang: Lang) -> String {
-    let situation = match &parent.situation {
-        ParentSituation::WorkingAway {
-            county_code,
-            since,
-            note,
-        } => {
-            let place = shared::divisions::county_full_name(county_code);
-            let since = shared::time::format_date(*since, lang);
-            match lang {
-                Lang::Zh => format!("外出务工:{place},自 {since} 起 {note}"),
-                Lang::En => format!("Working away in {place} since {since} {note}"),
-            }
-        }
-        ParentSituation::AtHome { capacity, note } => match lang {
-            Lang::Zh => format!("在家:{} {note}", capacity.label().zh),
-            Lang::En => format!("At home: {} {note}", capacity.label().en),
-        },
-    };
-    match &parent.phone {
-        Some(phone) => format!("{situation} · {phone}"),
-        None => situation,
     }
 }
 
@@ -90,6 +64,7 @@ fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
     let birth = child.birth_date;
     let father = child.father.clone();
     let mother = child.mother.clone();
+    let national = child.national.clone();
     let duplicates = record.duplicates.clone();
     let duplicate_elsewhere = record.duplicate_elsewhere;
     let history = record.care_level_history.clone();
@@ -145,12 +120,12 @@ fn ChildView(record: ChildRecord, reload: RwSignal<u32>) -> impl IntoView {
                 <dt>{move || i18n.tr("类别", "Category")}</dt><dd>{move || category.label().get(i18n.lang.get())}</dd>
                 <dt>{move || i18n.tr("关爱等级", "Care level")}</dt><dd>{move || level.label().get(i18n.lang.get())}</dd>
                 <dt>{move || i18n.tr("监测状态", "Monitoring")}</dt><dd>{move || status.label().get(i18n.lang.get())}</dd>
-                <dt>{move || i18n.tr("父亲", "Father")}</dt><dd>{move || parent_text(&father, i18n.lang.get())}</dd>
-                <dt>{move || i18n.tr("母亲", "Mother")}</dt><dd>{move || parent_text(&mother, i18n.lang.get())}</dd>
                 <dt>{move || i18n.tr("监护人", "Guardians")}</dt>
                 <dd>{child.guardians.iter().map(|g| format!("{}({}){}", g.name, g.relation, g.phone)).collect::<Vec<_>>().join(";")}</dd>
                 <dt>{move || i18n.tr("兴趣爱好", "Interests")}</dt><dd>{child.interests.clone()}</dd>
             </dl>
+            <ParentsFacts father=father mother=mother/>
+            <NationalFacts details=national/>
             <p class="muted" id="child-updated">
                 {move || i18n.tr("最后修改:", "Last changed: ")}
                 {move || shared::time::format_datetime(updated, i18n.lang.get())}

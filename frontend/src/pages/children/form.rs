@@ -10,11 +10,14 @@ use shared::children::{limits, ChildRecord};
 use shared::eligibility::CoreDistricts;
 use shared::{Role, Scope};
 
-use super::form_checks::{birth_min, check};
+use super::form_checks::{birth_min, check, without_masked};
+use super::form_national::NationalParts;
+use super::form_parent::ParentEditor;
+use super::form_parent_state::{FATHER, MOTHER};
 use super::form_parts::{
-    care_level_choices, category_choices, CountyField, GuardianEditor, ParentEditor, VillageField,
+    care_level_choices, category_choices, CountyField, GuardianEditor, VillageField,
 };
-use super::form_state::{parse_care_level, ChildForm, FATHER, MOTHER};
+use super::form_state::{parse_care_level, ChildForm};
 use crate::components::eligibility::EligibilityPanel;
 use crate::components::errors::{ErrorSummary, FormErrors};
 use crate::components::feedback::Loading;
@@ -99,8 +102,9 @@ fn ChildEditor(record: Option<ChildRecord>, core: CoreDistricts) -> impl IntoVie
             None
         };
         if let Some(input) = &input {
-            // The shared rules (ID number against birth date and gender, lengths …).
-            if let Err(more) = input.validate(today) {
+            // The shared rules (ID numbers against birth dates and gender, lengths …). The
+            // input is sent as it is: a masked ID number left unchanged means "keep".
+            if let Err(more) = without_masked(input).validate(today) {
                 problems = more;
             }
         }
@@ -155,8 +159,9 @@ fn ChildEditor(record: Option<ChildRecord>, core: CoreDistricts) -> impl IntoVie
                 <DateField id="child-birth" field="birth_date" label_zh="出生日期" label_en="Date of birth"
                     value=form.birth_date min=birth_from max=today()/>
                 <TextField id="child-id-number" field="id_number" label_zh="身份证号" label_en="ID number"
-                    value=form.id_number max=18 required=false
-                    hint_zh="18 位,出生日期和性别须与上面一致" hint_en="18 characters; must agree with the date of birth and gender"/>
+                    value=form.id_number.value max=18 required=false
+                    hint_zh="18 位,出生日期和性别须与上面一致。已保存的号码只显示前 6 位和后 4 位,不修改即保留原号码。"
+                    hint_en="18 characters; must agree with the date of birth and gender. A saved number shows only its first 6 and last 4; leave it as it is to keep it."/>
             </fieldset>
             <fieldset class="group">
                 <legend>{move || i18n.tr("户籍与居住", "Registration and residence")}</legend>
@@ -202,6 +207,7 @@ fn ChildEditor(record: Option<ChildRecord>, core: CoreDistricts) -> impl IntoVie
                 <TextField id="child-interests" field="interests" label_zh="兴趣爱好" label_en="Interests"
                     value=form.interests max=limits::INTERESTS_MAX required=false/>
             </fieldset>
+            <NationalParts form=form.national/>
             <SubmitBar id="child-save" label_zh="保存" label_en="Save" busy=Signal::derive(move || saving.get())/>
         </form>
     }

@@ -3,13 +3,15 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use shared::children::{limits, Capacity, CareLevel};
+use shared::children::{limits, Capacity, CareLevel, ChildInput};
 use shared::validate::{text_field, PersonName, Phone};
 use shared::{FieldError, Lang, Text};
 
-use super::form_state::{
-    parse_care_level, parse_category, parse_gender, ChildForm, ParentForm, Who, AWAY, HOME,
+use super::form_national_checks::check_national;
+use super::form_parent_state::{
+    ParentForm, Who, AWAY, DECEASED, FATHER, HOME, IMPRISONED, MISSING, MOTHER, REHABILITATION,
 };
+use super::form_state::{parse_care_level, parse_category, parse_gender, ChildForm};
 
 /// The earliest date of birth the form takes: 18 years ago (a child), or the recorded one
 /// when an older record is edited (never before the server's 1990 limit).
@@ -27,6 +29,30 @@ pub fn birth_min(today: NaiveDate, recorded: Option<NaiveDate>) -> NaiveDate {
 /// No parent left before 2000 in a record kept today.
 pub fn since_min() -> NaiveDate {
     NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The earliest date the form offers for a parent going missing: the server's earliest date of
+/// birth of a child (the server itself takes any date up to today).
+pub fn missing_min() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The server's earliest date of birth of a parent.
+pub fn parent_birth_min() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1930, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The input as the browser can check it with the shared rules: a masked ID number left as it
+/// was stands for the stored one, which only the server knows, so it is left out here (the
+/// checks above already refused a masked number that was changed).
+pub fn without_masked(input: &ChildInput) -> ChildInput {
+    let mut copy = input.clone();
+    for id_number in copy.id_numbers_mut() {
+        if id_number.as_deref().is_some_and(|value| value.contains('*')) {
+            *id_number = None;
+        }
+    }
+    copy
 }
 
 fn error(field: &str, zh: &'static str, en: &'static str) -> FieldError {
@@ -80,8 +106,31 @@ pub fn check_date(
     Ok(date)
 }
 
+/// An optional date: fine when empty, else within `min..=max`.
+fn check_optional_date(
+    field: &str,
+    raw: &str,
+    min: NaiveDate,
+    max: NaiveDate,
+    what: (&str, &str),
+    out: &mut Vec<FieldError>,
+) {
+    if raw.trim().is_empty() {
+        return;
+    }
+    if let Err(problem) = check_date(field, raw, min, max, what) {
+        out.push(problem);
+    }
+}
+
 fn check_parent(who: Who, parent: &ParentForm, today: NaiveDate, out: &mut Vec<FieldError>) {
     let (zh, en) = (who.zh, who.en.to_lowercase());
+    let name = parent.name.get_untracked();
+    if !name.trim().is_empty() {
+        if let Err(problem) = PersonName::parse(who.name_field, &name) {
+            out.push(problem);
+        }
+    }
     match parent.situation.get_untracked().as_str() {
         AWAY => {
             if parent.county.get_untracked().is_empty() {
@@ -115,11 +164,32 @@ fn check_parent(who: Who, parent: &ParentForm, today: NaiveDate, out: &mut Vec<F
                 )),
             Some(_) => {}
         },
+        MISSING => check_optional_date(
+            who.since_field,
+            &parent.missing_since.get_untracked(),
+            missing_min(),
+            today,
+            ("失联日期", "date they went missing"),
+            out,
+        ),
+        DECEASED | IMPRISONED | REHABILITATION => {}
         _ => out.push(FieldError::new_owned(
             who.situation_field,
-            format!("请选择{zh}的情况:外出务工或在家"),
-            format!("Say whether the {en} works away or is at home"),
+            format!("请选择{zh}目前的情况,如:外出务工、在家"),
+            format!("Choose where the {en} is now, e.g. working away or at home"),
         )),
+    }
+    let born_what = (format!("{zh}的出生日期"), format!("{en}'s date of birth"));
+    check_optional_date(
+        who.birth_field,
+        &parent.birth_date.get_untracked(),
+        parent_birth_min(),
+        today,
+        (born_what.0.as_str(), born_what.1.as_str()),
+        out,
+    );
+    if let Some(problem) = parent.id_number.problem(who.id_number_field) {
+        out.push(problem);
     }
     let phone = parent.phone.get_untracked();
     if !phone.trim().is_empty() {
@@ -186,11 +256,8 @@ pub fn check(
     ) {
         out.push(problem);
     }
-    let id_number = form.id_number.get_untracked();
-    if !id_number.trim().is_empty() {
-        if let Err(problem) = shared::id_number::IdNumber::parse("id_number", &id_number) {
-            out.push(problem);
-        }
+    if let Some(problem) = form.id_number.problem("id_number") {
+        out.push(problem);
     }
     if shared::divisions::county(&form.registration_county.get_untracked()).is_none() {
         out.push(error(
@@ -216,8 +283,8 @@ pub fn check(
     ) {
         out.push(problem);
     }
-    check_parent(super::form_state::FATHER, &form.father, today, &mut out);
-    check_parent(super::form_state::MOTHER, &form.mother, today, &mut out);
+    check_parent(FATHER, &form.father, today, &mut out);
+    check_parent(MOTHER, &form.mother, today, &mut out);
     check_guardian(form, &mut out);
     if parse_category(&form.category.get_untracked()).is_none() {
         out.push(error(
@@ -236,5 +303,6 @@ pub fn check(
             "Give a reason when changing the care level",
         ));
     }
+    check_national(&form.national, &mut out);
     out
 }

@@ -1,16 +1,18 @@
-//! Parts of the child form: a parent's situation, the guardian, category and care level.
+//! Parts of the child form: the choices' lists, places, the guardian living with the child,
+//! and the two kinds of choice the shared components do not cover (several boxes to tick, and
+//! options that each carry a definition).
 
 use leptos::prelude::*;
 use shared::children::{limits, Capacity, CareLevel, Category};
+use shared::Text;
 
-use super::form::today;
-use super::form_checks::since_min;
-use super::form_state::{GuardianForm, ParentForm, Who, AWAY, HOME};
+use super::form_state::GuardianForm;
 use crate::components::county_picker::{CountyPicker, VillageSelect};
-use crate::components::errors::{use_form_errors, FieldMessage};
-use crate::components::form::{Choice, DateField, RadioGroup, SelectField, TextField};
+use crate::components::errors::{described_by, invalid_flag, use_form_errors, FieldMessage};
+use crate::components::form::{Choice, SelectField, TextField};
 use crate::i18n::use_i18n;
 
+/// The options of a labelled enum, in its own order.
 pub fn capacity_choices() -> Vec<Choice> {
     Capacity::ALL
         .into_iter()
@@ -101,42 +103,6 @@ pub fn VillageField(
     }
 }
 
-/// A parent: working away (where, since when) or at home (can they act as guardian).
-#[component]
-pub fn ParentEditor(who: Who, form: ParentForm) -> impl IntoView {
-    let i18n = use_i18n();
-    let situations = vec![
-        Choice::new(AWAY, "外出务工", "Working away"),
-        Choice::new(HOME, "在家", "At home"),
-    ];
-    view! {
-        <div class="parent" id=who.key>
-            <h3>{move || i18n.tr(who.zh, who.en)}</h3>
-            <RadioGroup id=who.situation_id field=who.situation_field
-                legend_zh=who.situation_zh legend_en=who.situation_en
-                options=situations value=form.situation inline=true/>
-            <Show when=move || form.situation.get() == AWAY>
-                <CountyField id=who.county_id field=who.county_field
-                    legend_zh="务工所在县(区)" legend_en="County where they work" value=form.county/>
-                <DateField id=who.since_id field=who.since_field
-                    label_zh="外出日期" label_en="Away since" value=form.since
-                    min=since_min() max=today()
-                    hint_zh="偶尔回家探亲不影响外出日期" hint_en="Occasional visits home do not reset it"/>
-            </Show>
-            <Show when=move || form.situation.get() == HOME>
-                <SelectField id=who.capacity_id field=who.capacity_field
-                    label_zh="监护能力" label_en="Guardianship capacity"
-                    options=capacity_choices() value=form.capacity/>
-            </Show>
-            <TextField id=who.note_id field=who.note_field label_zh="说明" label_en="Note"
-                value=form.note max=limits::NOTE_MAX required=false
-                hint_zh="如:每年春节回家;无法履行监护的原因" hint_en="e.g. home every Spring Festival; why they cannot act as guardian"/>
-            <TextField id=who.phone_id field=who.phone_field label_zh="电话" label_en="Phone"
-                value=form.phone kind="tel" max=16 required=false inputmode="tel" autocomplete="off"/>
-        </div>
-    }
-}
-
 /// The guardian living with the child, when there is one.
 #[component]
 pub fn GuardianEditor(guardian: GuardianForm) -> impl IntoView {
@@ -156,6 +122,62 @@ pub fn GuardianEditor(guardian: GuardianForm) -> impl IntoView {
             <SelectField id="guardian-capacity" field="guardians[0].capacity"
                 label_zh="监护能力" label_en="Guardianship capacity"
                 options=capacity_choices() value=guardian.capacity required=false/>
+        </fieldset>
+    }
+}
+
+/// One option of a `DefinedRadioGroup`: the choice and the definition shown under it.
+#[derive(Clone, Copy)]
+pub struct Defined {
+    pub choice: Choice,
+    pub definition: Text,
+}
+
+/// Radio buttons whose options each carry a definition under their label (the national
+/// definitions of the guardianship types). Optional; nothing pre-selected.
+#[component]
+pub fn DefinedRadioGroup(
+    id: &'static str,
+    field: &'static str,
+    legend_zh: &'static str,
+    legend_en: &'static str,
+    options: Vec<Defined>,
+    value: RwSignal<String>,
+    hint_zh: &'static str,
+    hint_en: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let invalid = invalid_flag(field);
+    let hint_id = format!("{id}-hint");
+    let hint_for_aria = Some(hint_id.clone());
+    view! {
+        <fieldset id=id class=move || if invalid() { "field radios has-error" } else { "field radios" }
+            data-field=field
+            aria-describedby=move || described_by(hint_for_aria.clone(), field, invalid())>
+            <legend>
+                {move || i18n.tr(legend_zh, legend_en)}
+                <span class="optional">{move || i18n.tr("(选填)", " (optional)")}</span>
+            </legend>
+            <p class="hint" id=hint_id>{move || i18n.tr(hint_zh, hint_en)}</p>
+            <FieldMessage field=field/>
+            <div class="radio-list">
+                {options.into_iter().map(|option| {
+                    let code = option.choice.value;
+                    let option_id = format!("{id}-{code}");
+                    let label_for = option_id.clone();
+                    view! {
+                        <label class="radio" for=label_for>
+                            <input type="radio" id=option_id name=id value=code
+                                prop:checked=move || value.with(|current| current == code)
+                                on:change=move |_| value.set(code.to_string())/>
+                            <span style="display:flex;flex-direction:column">
+                                <span>{move || option.choice.label(i18n.lang.get())}</span>
+                                <span class="hint">{move || option.definition.get(i18n.lang.get())}</span>
+                            </span>
+                        </label>
+                    }
+                }).collect_view()}
+            </div>
         </fieldset>
     }
 }

@@ -1,140 +1,64 @@
-//! The child form's state: one signal per field, as typed; nothing chosen until chosen.
+//! The child form's state: one signal per field, as typed; nothing chosen until chosen. The
+//! parents' part is in `form_parent_state`, the national form's in `form_national_state`.
 
 use leptos::prelude::*;
 use shared::children::{
-    Capacity, CareLevel, Category, ChildInput, Gender, Guardian, Parent, Registration,
+    Capacity, CareLevel, Category, ChildInput, Gender, Guardian, NationalDetails, Registration,
 };
-use shared::eligibility::ParentSituation;
+use shared::{FieldError, Text};
 
-/// Which parent, with the DOM ids and server field names of their fields.
+use super::form_national_state::NationalForm;
+use super::form_parent_state::ParentForm;
+
+/// An ID number as typed. Everyone but an admin gets stored numbers masked
+/// ("330303********1234"); sent back unchanged, a masked number means "keep the stored one",
+/// so the form remembers the masked number it was opened with.
 #[derive(Clone, Copy)]
-pub struct Who {
-    pub key: &'static str,
-    pub zh: &'static str,
-    pub en: &'static str,
-    pub situation_zh: &'static str,
-    pub situation_en: &'static str,
-    pub situation_id: &'static str,
-    pub situation_field: &'static str,
-    pub county_id: &'static str,
-    pub county_field: &'static str,
-    pub since_id: &'static str,
-    pub since_field: &'static str,
-    pub capacity_id: &'static str,
-    pub capacity_field: &'static str,
-    pub note_id: &'static str,
-    pub note_field: &'static str,
-    pub phone_id: &'static str,
-    pub phone_field: &'static str,
+pub struct IdNumberInput {
+    pub value: RwSignal<String>,
+    masked: StoredValue<Option<String>>,
 }
 
-pub const FATHER: Who = Who {
-    key: "father",
-    zh: "父亲",
-    en: "Father",
-    situation_zh: "父亲目前",
-    situation_en: "The father is",
-    situation_id: "father-situation",
-    situation_field: "father.situation",
-    county_id: "father-county",
-    county_field: "father.county_code",
-    since_id: "father-since",
-    since_field: "father.since",
-    capacity_id: "father-capacity",
-    capacity_field: "father.capacity",
-    note_id: "father-note",
-    note_field: "father.note",
-    phone_id: "father-phone",
-    phone_field: "father.phone",
-};
-
-pub const MOTHER: Who = Who {
-    key: "mother",
-    zh: "母亲",
-    en: "Mother",
-    situation_zh: "母亲目前",
-    situation_en: "The mother is",
-    situation_id: "mother-situation",
-    situation_field: "mother.situation",
-    county_id: "mother-county",
-    county_field: "mother.county_code",
-    since_id: "mother-since",
-    since_field: "mother.since",
-    capacity_id: "mother-capacity",
-    capacity_field: "mother.capacity",
-    note_id: "mother-note",
-    note_field: "mother.note",
-    phone_id: "mother-phone",
-    phone_field: "mother.phone",
-};
-
-pub const AWAY: &str = "away";
-pub const HOME: &str = "home";
-
-#[derive(Clone, Copy)]
-pub struct ParentForm {
-    /// "" until chosen, then `away` or `home`.
-    pub situation: RwSignal<String>,
-    pub county: RwSignal<String>,
-    pub since: RwSignal<String>,
-    /// "" until chosen, else a `Capacity` code.
-    pub capacity: RwSignal<String>,
-    pub note: RwSignal<String>,
-    pub phone: RwSignal<String>,
-}
-
-impl ParentForm {
-    fn new(parent: Option<&Parent>) -> Self {
-        let (situation, county, since, capacity, note) = match parent.map(|p| &p.situation) {
-            Some(ParentSituation::WorkingAway {
-                county_code,
-                since,
-                note,
-            }) => (
-                AWAY,
-                county_code.clone(),
-                since.to_string(),
-                "",
-                note.clone(),
-            ),
-            Some(ParentSituation::AtHome { capacity, note }) => (
-                HOME,
-                String::new(),
-                String::new(),
-                capacity.as_str(),
-                note.clone(),
-            ),
-            None => ("", String::new(), String::new(), "", String::new()),
-        };
+impl IdNumberInput {
+    pub fn new(stored: Option<&str>) -> Self {
+        let stored = stored.unwrap_or_default();
         Self {
-            situation: RwSignal::new(situation.to_string()),
-            county: RwSignal::new(county),
-            since: RwSignal::new(since),
-            capacity: RwSignal::new(capacity.to_string()),
-            note: RwSignal::new(note),
-            phone: RwSignal::new(parent.and_then(|p| p.phone.clone()).unwrap_or_default()),
+            value: RwSignal::new(stored.to_string()),
+            masked: StoredValue::new(Some(stored.to_string()).filter(|value| value.contains('*'))),
         }
     }
 
-    /// `None` while the situation is incomplete (not chosen, no county or date yet).
-    pub fn parent(&self) -> Option<Parent> {
-        let situation = match self.situation.get().as_str() {
-            AWAY => ParentSituation::WorkingAway {
-                county_code: Some(self.county.get()).filter(|c| !c.is_empty())?,
-                since: self.since.get().parse().ok()?,
-                note: self.note.get(),
-            },
-            HOME => ParentSituation::AtHome {
-                capacity: Capacity::parse(&self.capacity.get())?,
-                note: self.note.get(),
-            },
-            _ => return None,
-        };
-        let phone = self.phone.get();
-        Some(Parent {
-            situation,
-            phone: (!phone.trim().is_empty()).then_some(phone),
-        })
+    /// Reactive: the number to send, `None` when the field is empty.
+    pub fn entered(&self) -> Option<String> {
+        let value = self.value.get();
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.to_string())
+    }
+
+    /// Whether the field still holds the masked number it was opened with.
+    fn is_kept(&self, value: &str) -> bool {
+        self.masked
+            .with_value(|masked| masked.as_deref() == Some(value))
+    }
+
+    /// The problem with the number as typed, if any. Empty is fine (every ID number is
+    /// optional), and so is the masked number left as it was.
+    pub fn problem(&self, field: &str) -> Option<FieldError> {
+        let value = self.value.get_untracked();
+        let value = value.trim();
+        if value.is_empty() || self.is_kept(value) {
+            return None;
+        }
+        if value.contains('*') {
+            return Some(FieldError::new(
+                field,
+                Text::new(
+                    "请输入完整的 18 位身份证号;不修改时请保留原来显示的号码",
+                    "Enter the full 18-character ID number, or leave the number shown as it was to keep it",
+                ),
+            ));
+        }
+        shared::id_number::IdNumber::parse(field, value).err()
     }
 }
 
@@ -161,7 +85,7 @@ pub struct ChildForm {
     /// "" until chosen, then `male` or `female`.
     pub gender: RwSignal<String>,
     pub birth_date: RwSignal<String>,
-    pub id_number: RwSignal<String>,
+    pub id_number: IdNumberInput,
     pub registration_county: RwSignal<String>,
     pub registration_village: RwSignal<String>,
     pub residence_village: RwSignal<String>,
@@ -176,6 +100,7 @@ pub struct ChildForm {
     pub father: ParentForm,
     pub mother: ParentForm,
     pub interests: RwSignal<String>,
+    pub national: NationalForm,
 }
 
 pub fn gender_code(gender: Gender) -> &'static str {
@@ -202,6 +127,8 @@ pub fn parse_care_level(code: &str) -> Option<CareLevel> {
 }
 
 impl ChildForm {
+    /// The form for a new child, or for an existing record. A record registered before the
+    /// national form's fields existed opens with them empty.
     pub fn new(child: Option<&ChildInput>, default_village: String) -> Self {
         let guardian = child.and_then(|c| c.guardians.first());
         let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
@@ -209,7 +136,7 @@ impl ChildForm {
             name: text(child.map(|c| c.name.clone())),
             gender: text(child.map(|c| gender_code(c.gender).to_string())),
             birth_date: text(child.map(|c| c.birth_date.to_string())),
-            id_number: text(child.and_then(|c| c.id_number.clone())),
+            id_number: IdNumberInput::new(child.and_then(|c| c.id_number.as_deref())),
             registration_county: RwSignal::new(
                 child
                     .map(|c| c.registration.county_code.clone())
@@ -242,13 +169,14 @@ impl ChildForm {
             father: ParentForm::new(child.map(|c| &c.father)),
             mother: ParentForm::new(child.map(|c| &c.mother)),
             interests: text(child.map(|c| c.interests.clone())),
+            national: NationalForm::new(child.map(|c| &c.national)),
         }
     }
 
     /// The input as far as it can be built; `None` while the gender, the date of birth or a
     /// parent is missing. Category and guardian capacity fall back to a default here only:
     /// the checks ask for them before anything is sent.
-    fn build(&self, gender: Option<Gender>) -> Option<ChildInput> {
+    fn build(&self, gender: Option<Gender>, national: NationalDetails) -> Option<ChildInput> {
         let guardians = if self.guardian.name.get().trim().is_empty() {
             Vec::new()
         } else {
@@ -262,12 +190,11 @@ impl ChildForm {
             }]
         };
         let village = self.registration_village.get();
-        let id_number = self.id_number.get();
         Some(ChildInput {
             name: self.name.get(),
             gender: gender?,
             birth_date: self.birth_date.get().parse().ok()?,
-            id_number: (!id_number.trim().is_empty()).then_some(id_number),
+            id_number: self.id_number.entered(),
             registration: Registration {
                 county_code: self.registration_county.get(),
                 village_code: (!village.is_empty()).then_some(village),
@@ -283,18 +210,21 @@ impl ChildForm {
             father: self.father.parent()?,
             mother: self.mother.parent()?,
             interests: self.interests.get(),
+            national,
         })
     }
 
     /// What is sent, once the checks found every choice made.
     pub fn input(&self) -> Option<ChildInput> {
-        self.build(parse_gender(&self.gender.get()))
+        self.build(parse_gender(&self.gender.get()), self.national.details())
     }
 
-    /// For the live eligibility verdict, which depends on neither gender nor category.
+    /// For the live eligibility verdict, which depends on neither gender, category nor the
+    /// national form's details (so typing those does not re-run the rule).
     pub fn for_rule(&self) -> Option<ChildInput> {
-        self.build(Some(
-            parse_gender(&self.gender.get()).unwrap_or(Gender::Male),
-        ))
+        self.build(
+            Some(parse_gender(&self.gender.get()).unwrap_or(Gender::Male)),
+            NationalDetails::default(),
+        )
     }
 }

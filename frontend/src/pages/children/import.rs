@@ -1,4 +1,5 @@
-//! Admins: import children from CSV/XLSX (all-or-nothing, errors by row) and export the registry.
+//! Admins: import children from CSV/XLSX (all-or-nothing, errors by row), export the registry
+//! (both in the national form's layout) and download the per-village rosters.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -62,6 +63,9 @@ pub fn ImportPage() -> impl IntoView {
             <p class="muted">{move || i18n.tr(
                 "先下载模板,按表头填写(每行一名儿童)。整个文件先检查,只要有一行有错就不会写入任何数据。每次最多 10000 行,文件不超过 4 MB。",
                 "Download the template and fill one child per row. The whole file is checked first; if any row is wrong, nothing is written. At most 10,000 rows and 4 MB per file.")}</p>
+            <p class="muted" id="national-layout-note">{move || i18n.tr(
+                "模板、导出和导入使用同一种列布局:前面是全国《农村留守儿童基本情况登记表》的各列,按登记表的顺序和用语填写(如“外出务工”“失联”“低保、临时救助”),后面是本系统自有的列。旧版模板填写的文件仍可导入。",
+                "The template, the export and the import share one column layout: first the national registration form's columns (农村留守儿童基本情况登记表), in the form's order and wording (e.g. 外出务工, 失联, 低保、临时救助), then the portal's own columns. Files filled from the earlier template still import.")}</p>
             <p>
                 <a class="button" href="/api/children/import-template?format=xlsx" download>{move || i18n.tr("下载模板 (XLSX)", "Template (XLSX)")}</a> " "
                 <a class="button" href="/api/children/import-template?format=csv" download>{move || i18n.tr("下载模板 (CSV)", "Template (CSV)")}</a>
@@ -113,6 +117,49 @@ pub fn ImportPage() -> impl IntoView {
             <p class="muted">{move || i18n.tr("导出内容含完整身份证号等敏感信息,每次导出都会记入审计日志。", "Exports contain full ID numbers and other sensitive data; every export is in the audit log.")}</p>
             <a class="button" href="/api/children/export?format=xlsx" download>{move || i18n.tr("导出 XLSX", "Export XLSX")}</a> " "
             <a class="button" href="/api/children/export?format=csv" download>{move || i18n.tr("导出 CSV", "Export CSV")}</a>
+            <RosterDownload/>
         </section>
+    }
+}
+
+/// The per-village roster (花名册): every village, one sheet each, or the village chosen.
+#[component]
+fn RosterDownload() -> impl IntoView {
+    let i18n = use_i18n();
+    let village = RwSignal::new(String::new());
+    let href = move || {
+        let code = village.get();
+        if code.is_empty() {
+            "/api/children/roster?format=xlsx".to_string()
+        } else {
+            format!("/api/children/roster?format=xlsx&village={code}")
+        }
+    };
+    let streets: Vec<_> = shared::divisions::streets().collect();
+    view! {
+        <h2>{move || i18n.tr("村(社区)花名册", "Village rosters")}</h2>
+        <p class="muted">{move || i18n.tr(
+            "每个村(社区)一个工作表,列出监测中的儿童(按姓名排序),含完整身份证号;每次下载都会记入审计日志。",
+            "One sheet per village or community listing its monitored children by name, with full ID numbers; every download is in the audit log.")}</p>
+        <div class="field">
+            <label for="roster-village">{move || i18n.tr("村(社区)", "Village / community")}</label>
+            <select id="roster-village" on:change=move |event| village.set(event_target_value(&event))>
+                <option value="" selected=move || village.get().is_empty()>{move || i18n.tr("全部村(社区)", "All villages")}</option>
+                {streets.into_iter().map(|street| {
+                    let villages: Vec<_> = shared::divisions::villages()
+                        .filter(|v| v.parent == street.code)
+                        .collect();
+                    view! {
+                        <optgroup label=street.name>
+                            {villages.into_iter().map(|v| {
+                                let code = v.code;
+                                view! { <option value=code selected=move || village.get() == code>{v.name}</option> }
+                            }).collect_view()}
+                        </optgroup>
+                    }
+                }).collect_view()}
+            </select>
+        </div>
+        <a class="button" id="roster-download" href=href download>{move || i18n.tr("下载花名册 (XLSX)", "Download roster (XLSX)")}</a>
     }
 }

@@ -1,7 +1,13 @@
 pub mod detail;
+mod detail_national;
 pub mod exit;
 pub mod form;
 mod form_checks;
+mod form_national;
+mod form_national_checks;
+mod form_national_state;
+mod form_parent;
+mod form_parent_state;
 mod form_parts;
 mod form_state;
 pub mod import;
