@@ -64,6 +64,48 @@ ensure_cjk_font() {
   fi
 }
 
+# The infrastructure templates' linters, pinned. checkov lives in a virtualenv of its own: it pins
+# libraries (networkx, pydantic, boto3 …) to versions that cfn-lint and schemathesis, installed
+# beside each other, do not want.
+CFN_LINT_VERSION="1.58.0"
+CHECKOV_VERSION="3.3.30"
+CHECKOV_VENV="$TOOLS/checkov"
+
+ensure_infra_linters() {
+  if [[ "$(cfn-lint --version 2>/dev/null | awk '{print $2}')" != "$CFN_LINT_VERSION" ]]; then
+    log "installing cfn-lint $CFN_LINT_VERSION"
+    python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "cfn-lint==$CFN_LINT_VERSION"
+  fi
+  if [[ "$("$CHECKOV_VENV/bin/checkov" --version 2>/dev/null)" != "$CHECKOV_VERSION" ]]; then
+    log "installing checkov $CHECKOV_VERSION (in .tools/checkov)"
+    rm -rf "$CHECKOV_VENV"
+    if ! python3 -m venv "$CHECKOV_VENV" >/dev/null 2>&1; then
+      log "installing Debian's python3-venv"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      rm -rf "$CHECKOV_VENV"
+      python3 -m venv "$CHECKOV_VENV"
+    fi
+    "$CHECKOV_VENV/bin/python" -m pip install -q --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+  fi
+}
+
+# cfn-lint for a global and a China region, checkov offline (no API key, nothing downloaded,
+# every skip written in the template with its reason), and infra/waf.yaml's web ACL still the
+# template's.
+check_infra() {
+  cfn-lint --regions us-east-1 cn-north-1 -- "$ROOT/infra/template.yaml"
+  cfn-lint --regions us-east-1 -- "$ROOT/infra/waf.yaml"
+  CKV_SKIP_PACKAGE_UPDATE_CHECK=true "$CHECKOV_VENV/bin/checkov" --quiet --compact --skip-download \
+    --framework cloudformation -f "$ROOT/infra/template.yaml" -f "$ROOT/infra/waf.yaml"
+  local web_acl='/^  WebAcl:$/ { on = 1; next } on && /^(  )?[A-Za-z]/ { exit }
+                 on && NF && !/^ *#/ && !/^    Condition:/'
+  if ! diff <(awk "$web_acl" "$ROOT/infra/template.yaml") <(awk "$web_acl" "$ROOT/infra/waf.yaml") >&2; then
+    echo "infra/waf.yaml's WebAcl differs from infra/template.yaml's: keep the two in step" >&2
+    return 1
+  fi
+}
+
 # Builds the frontend into $ROOT/dist: cargo → wasm-bindgen → (optionally) wasm-opt, plus the
 # static files and precompressed copies the server hands out.
 build_frontend() {
