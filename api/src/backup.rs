@@ -4,6 +4,11 @@
 //!
 //! A backup is written beside its final name and renamed into place, so a file with the final
 //! name is always complete. Nothing here logs personal data: only file names, sizes and times.
+//!
+//! An encrypted data file (the `encryption` build, with a key) gives encrypted backups: the copy
+//! is made on a second connection opened with the key, and SQLCipher writes `VACUUM INTO`'s file
+//! with the same key. Restoring one copies it and opens it with the key; restoring a plain
+//! backup with a key copies its records into a new encrypted file (see `docs/encryption.md`).
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -13,6 +18,10 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use tokio::task::JoinHandle;
+
+use crate::config::DataKey;
+use crate::store::embedded::{self, EmbeddedEngine, EngineFile};
+use crate::store::{Store, StoreError};
 
 /// The data file inside the data directory.
 pub const DATA_FILE: &str = "shouwang.db";
@@ -43,19 +52,30 @@ pub fn backups_dir(data_dir: &Path) -> PathBuf {
     data_dir.join(BACKUPS_DIR)
 }
 
-/// A consistent copy of `data_dir`'s data file at `to`, made while the portal may be serving.
-/// Everything committed before this call is in the copy. Refuses to overwrite `to`. Returns the
-/// copy's size in bytes.
+/// A consistent copy of `data_dir`'s (plain) data file at `to`, made while the portal may be
+/// serving. Everything committed before this call is in the copy. Refuses to overwrite `to`.
+/// Returns the copy's size in bytes.
 pub async fn backup(data_dir: &Path, to: &Path) -> anyhow::Result<u64> {
+    backup_with_key(data_dir, to, None).await
+}
+
+/// [`backup`] of a data file encrypted with `key` (when there is one): the copy is encrypted
+/// with the same key.
+pub async fn backup_with_key(
+    data_dir: &Path,
+    to: &Path,
+    key: Option<&DataKey>,
+) -> anyhow::Result<u64> {
     let data_dir = data_dir.to_path_buf();
     let to = to.to_path_buf();
-    tokio::task::spawn_blocking(move || backup_blocking(&data_dir, &to))
+    let key = key.cloned();
+    tokio::task::spawn_blocking(move || backup_blocking(&data_dir, &to, key.as_ref()))
         .await
         .context("the backup task stopped")?
 }
 
-/// [`backup`], on the calling thread.
-pub fn backup_blocking(data_dir: &Path, to: &Path) -> anyhow::Result<u64> {
+/// [`backup_with_key`], on the calling thread.
+pub fn backup_blocking(data_dir: &Path, to: &Path, key: Option<&DataKey>) -> anyhow::Result<u64> {
     let data = data_file(data_dir);
     if !data.is_file() {
         anyhow::bail!("没有数据文件 / no data file at {}", data.display());
@@ -79,7 +99,7 @@ pub fn backup_blocking(data_dir: &Path, to: &Path) -> anyhow::Result<u64> {
     let partial = to.with_file_name(partial_name);
     remove_if_present(&partial)?;
 
-    if let Err(error) = vacuum_into(&data, &partial) {
+    if let Err(error) = vacuum_into(&data, &partial, key) {
         let _ = fs::remove_file(&partial);
         return Err(error);
     }
@@ -97,13 +117,24 @@ pub fn backup_blocking(data_dir: &Path, to: &Path) -> anyhow::Result<u64> {
 }
 
 /// A second connection to the same file: `VACUUM INTO` runs in one read transaction, so the copy
-/// is the state at its start, and the engine's connection keeps writing meanwhile (WAL).
-fn vacuum_into(data: &Path, to: &Path) -> anyhow::Result<()> {
-    let database = dynoxide::Database::new(utf8(data)?)
-        .map_err(|error| anyhow::anyhow!("cannot open {}: {error}", data.display()))?;
+/// is the state at its start, and the engine's connection keeps writing meanwhile (WAL). On an
+/// encrypted file the connection is opened with the key, and SQLCipher attaches the new file
+/// with the main database's key, so the copy is encrypted too.
+fn vacuum_into(data: &Path, to: &Path, key: Option<&DataKey>) -> anyhow::Result<()> {
+    let database = embedded::open(EngineFile::on_disk(data, key)).map_err(|error| {
+        anyhow::anyhow!("cannot open {}: {}", data.display(), engine_error(error))
+    })?;
     database
         .vacuum_into(utf8(to)?)
         .map_err(|error| anyhow::anyhow!("copy failed: {error}"))
+}
+
+/// The engine's own words, without the store's "could not be reached" frame.
+fn engine_error(error: StoreError) -> String {
+    match error {
+        StoreError::Unavailable(message) => message,
+        other => other.to_string(),
+    }
 }
 
 /// Why a restore did not happen.
@@ -139,22 +170,37 @@ pub struct Restored {
     pub replaced: Option<PathBuf>,
 }
 
-/// Puts the backup `from` back as `data_dir`'s data file. Refuses while a portal runs on the
-/// directory, and refuses to replace a data file changed after the backup was made unless
+/// Puts the backup `from` back as `data_dir`'s (plain) data file. Refuses while a portal runs on
+/// the directory, and refuses to replace a data file changed after the backup was made unless
 /// `force`. The replaced file is kept in `backups/` as `replaced-<time>.db`, never deleted.
 pub async fn restore(data_dir: &Path, from: &Path, force: bool) -> Result<Restored, RestoreError> {
+    restore_with_key(data_dir, from, force, None).await
+}
+
+/// [`restore`] for a portal whose data file is encrypted with `key` (when there is one): an
+/// encrypted backup must open with the key; a plain backup (made before encryption was turned
+/// on) has its records copied into a new file encrypted with the key.
+pub async fn restore_with_key(
+    data_dir: &Path,
+    from: &Path,
+    force: bool,
+    key: Option<&DataKey>,
+) -> Result<Restored, RestoreError> {
     let data_dir = data_dir.to_path_buf();
     let from = from.to_path_buf();
-    tokio::task::spawn_blocking(move || restore_blocking(&data_dir, &from, force))
+    let key = key.cloned();
+    tokio::task::spawn_blocking(move || restore_blocking(&data_dir, &from, force, key.as_ref()))
         .await
         .map_err(|error| RestoreError::Failed(error.to_string()))?
 }
 
-/// [`restore`], on the calling thread.
+/// [`restore_with_key`], on the calling thread (a blocking one: a plain backup restored with a
+/// key runs two engines on the Tokio runtime it finds, or on one of its own).
 pub fn restore_blocking(
     data_dir: &Path,
     from: &Path,
     force: bool,
+    key: Option<&DataKey>,
 ) -> Result<Restored, RestoreError> {
     if !from.is_file() {
         return Err(RestoreError::NoBackup(from.to_path_buf()));
@@ -186,7 +232,11 @@ pub fn restore_blocking(
     for path in with_sidecars(&staging) {
         remove_if_present(&path)?;
     }
-    if let Err(error) = copy_into_new_file(from, &staging) {
+    let staged = match key {
+        None => copy_into_new_file(from, &staging),
+        Some(key) => stage_encrypted(from, &staging, key),
+    };
+    if let Err(error) = staged {
         for path in with_sidecars(&staging) {
             let _ = fs::remove_file(path);
         }
@@ -235,6 +285,136 @@ fn copy_into_new_file(from: &Path, staging: &Path) -> Result<(), RestoreError> {
     database
         .restore_from(utf8(from).map_err(failed)?)
         .map_err(|error| RestoreError::Failed(format!("{}: {error}", from.display())))
+}
+
+/// Stages an encrypted portal's restore at `staging`. An encrypted backup is copied as it is and
+/// opened with the key, which checks the key and brings an older file up to date: the engine's
+/// own restore cannot be used, as it reads its source without a key and SQLCipher's backup API
+/// refuses to copy between a plain and an encrypted database. A backup the key does not open is
+/// tried as a plain one: restored into a plain file beside `staging` as usual, its records are
+/// then copied into a new file at `staging` encrypted with the key, and the plain file removed.
+fn stage_encrypted(from: &Path, staging: &Path, key: &DataKey) -> Result<(), RestoreError> {
+    copy_with_wal(from, staging)?;
+    let keyed = match embedded::open(EngineFile::Encrypted(staging, key)) {
+        Ok(database) => match database.list_tables(Default::default()) {
+            Ok(listed) if !listed.table_names.is_empty() => return Ok(()),
+            Ok(_) => "it holds no tables: not a backup of this portal".to_string(),
+            Err(error) => error.to_string(),
+        },
+        Err(error) => engine_error(error),
+    };
+    for path in with_sidecars(staging) {
+        remove_if_present(&path)?;
+    }
+    let mut plain_name = staging.as_os_str().to_os_string();
+    plain_name.push("-plain");
+    let plain = PathBuf::from(plain_name);
+    for path in with_sidecars(&plain) {
+        remove_if_present(&path)?;
+    }
+    let result = match copy_into_new_file(from, &plain) {
+        // Neither encrypted with this key nor a plain backup.
+        Err(plain_error) => Err(RestoreError::Failed(format!(
+            "{} 无法用这个密钥读取 / cannot be read with this key ({keyed}), nor as a backup \
+             made without encryption ({plain_error})",
+            from.display()
+        ))),
+        Ok(()) => encrypt_records(&plain, staging, key).map(|_copied| ()),
+    };
+    for path in with_sidecars(&plain) {
+        let _ = fs::remove_file(path);
+    }
+    result
+}
+
+/// Copies a backup file and its write-ahead log (when it has one with anything in it).
+fn copy_with_wal(from: &Path, to: &Path) -> Result<(), RestoreError> {
+    fs::copy(from, to)?;
+    let [from_wal, _] = sidecars(from);
+    if fs::metadata(&from_wal).is_ok_and(|meta| meta.len() > 0) {
+        let [to_wal, _] = sidecars(to);
+        fs::copy(&from_wal, to_wal)?;
+    }
+    Ok(())
+}
+
+/// Every record of the plain file `plain` copied into a new file `encrypted`, encrypted with
+/// `key`: each table is made as a new portal makes it, then filled through the engine. Returns
+/// how many records were copied.
+fn encrypt_records(plain: &Path, encrypted: &Path, key: &DataKey) -> Result<u64, RestoreError> {
+    let copy = copy_records(plain, encrypted, key);
+    let copied = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => runtime.block_on(copy),
+        Err(_) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(copy),
+    };
+    copied.map_err(|error| RestoreError::Failed(format!("encrypting the backup: {error:#}")))
+}
+
+async fn copy_records(plain: &Path, encrypted: &Path, key: &DataKey) -> anyhow::Result<u64> {
+    use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+    let source = EmbeddedEngine::start(EngineFile::OnDisk(plain)).await?;
+    let target = EmbeddedEngine::start(EngineFile::Encrypted(encrypted, key)).await?;
+    let (from, to) = (source.client(), target.client());
+    let tables = from
+        .list_tables()
+        .send()
+        .await?
+        .table_names
+        .unwrap_or_default();
+    let mut copied = 0u64;
+    for table in tables {
+        Store::new(to.clone(), &table).ensure_table().await?;
+        let mut start = None;
+        loop {
+            let page = from
+                .scan()
+                .table_name(&table)
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await?;
+            for chunk in page.items().chunks(25) {
+                let mut writes = chunk
+                    .iter()
+                    .map(|item| -> anyhow::Result<WriteRequest> {
+                        let put = PutRequest::builder().set_item(Some(item.clone())).build()?;
+                        Ok(WriteRequest::builder().put_request(put).build())
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                while !writes.is_empty() {
+                    writes = to
+                        .batch_write_item()
+                        .request_items(&table, writes)
+                        .send()
+                        .await?
+                        .unprocessed_items
+                        .and_then(|mut left| left.remove(&table))
+                        .unwrap_or_default();
+                }
+                copied += chunk.len() as u64;
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+    }
+    drop((from, to));
+    source.stop().await;
+    target.stop().await;
+    // The engines close their files a moment after their servers stop; the plain file is
+    // removed and the encrypted one renamed after this.
+    let [wal, _] = sidecars(encrypted);
+    for _ in 0..100 {
+        if !wal.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok(copied)
 }
 
 /// When the last good daily backup was made, shared by the backup task and the health handler.
@@ -301,12 +481,22 @@ pub async fn make_daily(
     keep: usize,
     status: &BackupStatus,
 ) -> anyhow::Result<PathBuf> {
+    make_daily_with_key(data_dir, keep, status, None).await
+}
+
+/// [`make_daily`] of a data file encrypted with `key` (when there is one).
+pub async fn make_daily_with_key(
+    data_dir: &Path,
+    keep: usize,
+    status: &BackupStatus,
+    key: Option<&DataKey>,
+) -> anyhow::Result<PathBuf> {
     let dir = backups_dir(data_dir);
     create_private_dir(&dir)?;
     let began = Utc::now();
     let timer = Instant::now();
     let target = unused_name(&dir, DAILY_PREFIX, began);
-    let bytes = backup(data_dir, &target).await?;
+    let bytes = backup_with_key(data_dir, &target, key).await?;
     status.record(data_dir, began)?;
     let removed = prune(&dir, keep.max(1)).unwrap_or_else(|error| {
         tracing::warn!("removing old backups failed: {error}");
@@ -368,6 +558,17 @@ impl DailyBackups {
     /// that is overdue or there is none), then every day; a failure is logged and tried again
     /// an hour later. `keep` 0 starts nothing.
     pub fn start(data_dir: PathBuf, keep: usize, status: Arc<BackupStatus>) -> Option<Self> {
+        Self::start_with_key(data_dir, keep, status, None)
+    }
+
+    /// [`DailyBackups::start`] for a data file encrypted with `key` (when there is one): the
+    /// backups are encrypted with the same key.
+    pub fn start_with_key(
+        data_dir: PathBuf,
+        keep: usize,
+        status: Arc<BackupStatus>,
+        key: Option<DataKey>,
+    ) -> Option<Self> {
         if keep == 0 {
             tracing::warn!("daily backups are off ({KEEP_VAR}=0)");
             return None;
@@ -381,7 +582,7 @@ impl DailyBackups {
                     tokio::time::sleep(wait).await;
                     continue;
                 }
-                due = match make_daily(&data_dir, keep, &status).await {
+                due = match make_daily_with_key(&data_dir, keep, &status, key.as_ref()).await {
                     Ok(_) => status.last_ok().unwrap_or(now) + chrono::Duration::days(1),
                     Err(error) => {
                         tracing::error!("daily backup failed, trying again in an hour: {error:#}");

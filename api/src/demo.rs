@@ -183,7 +183,7 @@ fn national(
     NationalDetails {
         ethnicity: Some(if i % 10 == 4 { "22" } else { "01" }.into()),
         hukou_registered: Some(i != 31),
-        boarding: Some(schooling == SchoolStage::JuniorSecondary && i % 2 == 0),
+        boarding: Some(schooling == SchoolStage::JuniorSecondary && i.is_multiple_of(2)),
         schooling: Some(schooling),
         entrusted_guardian: Some(EntrustedGuardian {
             name: guardian.name.clone(),
@@ -193,7 +193,7 @@ fn national(
             address: format!("示例路 {} 号", i + 1),
         }),
         guardianship_type: Some(guardianship_type),
-        income_sources: if i % 3 == 0 {
+        income_sources: if i.is_multiple_of(3) {
             vec![IncomeSource::Wages, IncomeSource::Farming]
         } else {
             vec![IncomeSource::Wages]

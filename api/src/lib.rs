@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod pairings;
 pub mod referrals;
 pub mod registry;
+pub mod statistics;
 pub mod store;
 pub mod upgrade;
 pub mod visits;

@@ -77,9 +77,11 @@ impl LocalServer {
                             dir.display()
                         )
                     })?;
-                let engine =
-                    EmbeddedEngine::start(EngineFile::OnDisk(&crate::backup::data_file(dir)))
-                        .await?;
+                let engine = EmbeddedEngine::start(EngineFile::on_disk(
+                    &crate::backup::data_file(dir),
+                    settings.data_key.as_ref(),
+                ))
+                .await?;
                 (engine, Some(lock))
             }
             DataLocation::Memory => (EmbeddedEngine::start(EngineFile::InMemory).await?, None),
@@ -124,9 +126,12 @@ impl LocalServer {
             }
         });
         let daily_backups = match (&options.data, &backups) {
-            (DataLocation::Dir(dir), Some(status)) => {
-                DailyBackups::start(dir.clone(), crate::backup::keep_from_env(), status.clone())
-            }
+            (DataLocation::Dir(dir), Some(status)) => DailyBackups::start_with_key(
+                dir.clone(),
+                crate::backup::keep_from_env(),
+                status.clone(),
+                state.settings.data_key.clone(),
+            ),
             _ => None,
         };
         Ok(Self {

@@ -317,6 +317,7 @@ pub enum AuditAction {
     ChildExitConfirmed,
     ChildrenImported,
     ChildrenExported,
+    ChildrenRosterExported,
     CoreDistrictsChanged,
     SiteSaved,
     EventSaved,
@@ -345,6 +346,7 @@ pub enum AuditAction {
     VisitPlanViewed,
     VisitSettingsChanged,
     ComplianceViewed,
+    StatisticsExported,
     ReferralRaised,
     ReferralChanged,
     ReferralViewed,
@@ -383,6 +385,9 @@ impl AuditAction {
             }
             AuditAction::ChildrenImported => Text::new("导入儿童名册", "Imported children"),
             AuditAction::ChildrenExported => Text::new("导出儿童名册", "Exported the registry"),
+            AuditAction::ChildrenRosterExported => {
+                Text::new("导出村(社区)花名册", "Exported a village roster")
+            }
             AuditAction::CoreDistrictsChanged => {
                 Text::new("修改主城区设置", "Changed core districts")
             }
@@ -431,6 +436,7 @@ impl AuditAction {
                 Text::new("修改走访设置", "Changed the visit settings")
             }
             AuditAction::ComplianceViewed => Text::new("查看走访统计", "Viewed visit compliance"),
+            AuditAction::StatisticsExported => Text::new("导出统计报表", "Exported the statistics"),
             AuditAction::ReferralRaised => Text::new("提出转介", "Raised a referral"),
             AuditAction::ReferralChanged => Text::new("办理转介", "Moved a referral on"),
             AuditAction::ReferralViewed => Text::new("查看转介", "Viewed a referral"),

@@ -64,7 +64,8 @@ pub struct Statistics {
     pub exited_this_year: StatCount,
     /// Monitored children with an active caring-mother pairing.
     pub paired: StatCount,
-    /// Open case groups (一生一案一群) and open crisis flags among them.
+    /// Monitored children with a case group (一生一案一群), and those among them with at least
+    /// one open crisis flag (the registry list's `case_group=true` / `open_crisis=true`).
     pub open_cases: StatCount,
     pub open_crises: StatCount,
 }

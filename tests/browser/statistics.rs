@@ -116,7 +116,9 @@ async fn follow(browser: &Client, url: &str, who: &str, stat: &Stat) {
             )
             .await
             .expect("script runs");
-        let total = shown.as_str().and_then(|raw| raw.trim().parse::<u64>().ok());
+        let total = shown
+            .as_str()
+            .and_then(|raw| raw.trim().parse::<u64>().ok());
         if total == Some(stat.count) {
             return;
         }
@@ -216,7 +218,10 @@ async fn a_director_counts_only_their_villages() {
     let monitored = named(&numbers, "monitored").clone();
     assert!(monitored.count > 0, "the director's villages have children");
     let mut in_villages = 0;
-    for bar in numbers.iter().filter(|stat| stat.stat.starts_with("village:")) {
+    for bar in numbers
+        .iter()
+        .filter(|stat| stat.stat.starts_with("village:"))
+    {
         let code = &bar.stat["village:".len()..];
         assert!(
             villages.iter().any(|mine| mine == code),

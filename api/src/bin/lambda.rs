@@ -7,14 +7,12 @@ use api::AppState;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_ansi(false)
-        .without_time()
-        .init();
+    // RUST_LOG or info, with the cap that keeps request and response bodies (children's records)
+    // out of the log whatever RUST_LOG says: see api::config::logging.
+    api::config::logging::init(
+        api::config::logging::LAMBDA_DEFAULT,
+        api::config::logging::Output::Lambda,
+    );
     let table = std::env::var("SHOUWANG_TABLE")
         .map_err(|_| "SHOUWANG_TABLE must name the DynamoDB table")?;
     let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;

@@ -4,7 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use api::clock::Clock;
-use api::config::Settings;
+use api::config::{DataKey, Settings};
 use api::local::{DataLocation, LocalOptions, LocalServer};
 use clap::{Parser, Subcommand};
 
@@ -37,7 +37,16 @@ enum Command {
         #[arg(long, default_value = "admin")]
         username: String,
     },
-    /// Make a consistent copy of the data file while the portal keeps serving.
+    /// Write a new random key for encrypting the data file (needs a build with the `encryption`
+    /// feature to use): 64 hex digits, in a new file readable by this user only. Point
+    /// SHOUWANG_DB_KEY_FILE at it, and keep a copy apart from the data and its backups.
+    NewKey {
+        /// The new key file (never overwritten).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Make a consistent copy of the data file while the portal keeps serving (an encrypted data
+    /// file gives an encrypted copy, with the same key).
     Backup {
         #[arg(long, env = "SHOUWANG_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
@@ -46,7 +55,8 @@ enum Command {
         to: PathBuf,
     },
     /// Put a backup back as the data file. Stop the portal first; the replaced data file is kept
-    /// in the data directory's backups/ as replaced-<time>.db.
+    /// in the data directory's backups/ as replaced-<time>.db. With a key, an encrypted backup
+    /// must open with it, and a plain one is copied into a new encrypted data file.
     Restore {
         #[arg(long, env = "SHOUWANG_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
@@ -78,28 +88,57 @@ struct ServeArgs {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                // The daily backup's one line is at info.
-                tracing_subscriber::EnvFilter::new("warn,api::backup=info,dynoxide=error")
-            }),
-        )
-        .init();
+    // RUST_LOG or the default (warnings, and the daily backup's line at info), with the cap that
+    // keeps request and response bodies (children's records) out of the log whatever RUST_LOG
+    // says: see api::config::logging.
+    api::config::logging::init(
+        api::config::logging::LOCAL_DEFAULT,
+        api::config::logging::Output::Terminal,
+    );
     let cli = Cli::parse();
     match cli.command {
         Some(Command::BootstrapAws { table }) => bootstrap_aws(&table).await,
+        Some(Command::NewKey { to }) => new_key(&to),
+        // The data file's key (SHOUWANG_DB_KEY_FILE or SHOUWANG_DB_KEY): required by a build
+        // with encryption, refused by one without.
         Some(Command::RecoverAdmin { data_dir, username }) => {
-            recover_admin(&data_dir, &username).await
+            let key = api::config::data_key_from_env()?;
+            recover_admin(&data_dir, &username, key.as_ref()).await
         }
-        Some(Command::Backup { data_dir, to }) => backup(&data_dir, &to).await,
+        Some(Command::Backup { data_dir, to }) => {
+            let key = api::config::data_key_from_env()?;
+            backup(&data_dir, &to, key.as_ref()).await
+        }
         Some(Command::Restore {
             data_dir,
             from,
             force,
-        }) => restore(&data_dir, &from, force).await,
-        None => serve(cli.serve).await,
+        }) => {
+            let key = api::config::data_key_from_env()?;
+            restore(&data_dir, &from, force, key.as_ref()).await
+        }
+        None => {
+            let key = api::config::data_key_from_env()?;
+            serve(cli.serve, key).await
+        }
     }
+}
+
+fn new_key(to: &std::path::Path) -> anyhow::Result<()> {
+    DataKey::generate().write_new_file(to)?;
+    println!("新密钥已写入 / a new key was written to {}", to.display());
+    println!(
+        "把 SHOUWANG_DB_KEY_FILE 设为这个文件;另存一份在数据和备份之外的安全地方:没有它,数据和备份都无法读取。"
+    );
+    println!(
+        "Point SHOUWANG_DB_KEY_FILE at it, and keep a copy somewhere safe apart from the data and its backups: without the key neither can be read."
+    );
+    if !api::config::ENCRYPTION_BUILT_IN {
+        println!(
+            "注意 Note: this shouwang was built without encryption; the key needs the encryption build."
+        );
+    }
+    Ok(())
 }
 
 /// Demo data goes only into a new data file, unless someone at the terminal says yes.
@@ -126,7 +165,7 @@ fn demo_allowed(data_file: &std::path::Path) -> bool {
     matches!(answer.trim(), "y" | "Y" | "yes" | "是")
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(args: ServeArgs, data_key: Option<DataKey>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let data_file = args.data_dir.join("shouwang.db");
     if args.demo && !demo_allowed(&data_file) {
@@ -140,14 +179,27 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         // Only for trying the portal under DynamoDB's failure modes; never set in production.
         faults: api::store::faults::FaultPlan::from_env(),
     };
-    let mut server = LocalServer::start(options, Settings::default(), Clock::system()).await?;
+    let encrypted = data_key.is_some();
+    let settings = Settings {
+        data_key,
+        ..Settings::default()
+    };
+    let mut server = LocalServer::start(options, settings, Clock::system()).await?;
     println!();
     println!(
         "守望 Shouwang is running at {}  (started in {} ms)",
         server.url,
         started.elapsed().as_millis()
     );
-    println!("数据 Data: {}", args.data_dir.join("shouwang.db").display());
+    println!(
+        "数据 Data: {}  ({})",
+        args.data_dir.join("shouwang.db").display(),
+        if encrypted {
+            "已加密 encrypted"
+        } else {
+            "未加密 not encrypted"
+        }
+    );
     match api::backup::keep_from_env() {
         0 => println!("备份 Backups: 每日备份已关闭 daily backups are off"),
         keep => println!(
@@ -221,14 +273,18 @@ async fn bootstrap_aws(table: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn recover_admin(data_dir: &std::path::Path, username: &str) -> anyhow::Result<()> {
+async fn recover_admin(
+    data_dir: &std::path::Path,
+    username: &str,
+    key: Option<&DataKey>,
+) -> anyhow::Result<()> {
     use api::store::embedded::{EmbeddedEngine, EngineFile};
     let data_file = data_dir.join("shouwang.db");
     if !data_file.is_file() {
         anyhow::bail!("没有数据文件 / no data file at {}", data_file.display());
     }
     let settings = Settings::default();
-    let engine = EmbeddedEngine::start(EngineFile::OnDisk(&data_file)).await?;
+    let engine = EmbeddedEngine::start(EngineFile::on_disk(&data_file, key)).await?;
     let store = engine.store(&settings.table_name).await?;
     let state = api::AppState::new(store, settings, Clock::system());
     match api::accounts::recover_admin(&state, username).await {
@@ -244,9 +300,13 @@ async fn recover_admin(data_dir: &std::path::Path, username: &str) -> anyhow::Re
     }
 }
 
-async fn backup(data_dir: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+async fn backup(
+    data_dir: &std::path::Path,
+    to: &std::path::Path,
+    key: Option<&DataKey>,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let bytes = api::backup::backup(data_dir, to).await?;
+    let bytes = api::backup::backup_with_key(data_dir, to, key).await?;
     println!(
         "已备份到 / backed up to {} ({bytes} bytes, {} ms)",
         to.display(),
@@ -259,8 +319,9 @@ async fn restore(
     data_dir: &std::path::Path,
     from: &std::path::Path,
     force: bool,
+    key: Option<&DataKey>,
 ) -> anyhow::Result<()> {
-    let restored = api::backup::restore(data_dir, from, force).await?;
+    let restored = api::backup::restore_with_key(data_dir, from, force, key).await?;
     println!(
         "已恢复 / restored {} into {}",
         from.display(),

@@ -5,6 +5,10 @@
 //! every unfinished village from where it stopped and shows the 50 first names; the cursor
 //! says, per village, after which child to go on (or that it is finished), so every child of
 //! every village is reached however many there are.
+//!
+//! The filters on what a child's record does not hold (an active pairing, a case group, an
+//! open crisis) compare ids read from those capabilities' indexes once per request; the page
+//! and its total use the same sets, and so do the statistics that link here.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +20,7 @@ use shared::{Role, Scope, Text};
 use super::duplicates::flagged;
 use super::{in_scope, invalid, today};
 use crate::accounts::{record_with, CurrentUser};
-use crate::store::children::{name_key, ChildFilter, ChildItem, ChildSource};
+use crate::store::children::{name_key, ChildFilter, ChildItem, ChildSource, Memberships};
 use crate::{AppError, AppState};
 
 /// What a list asks for.
@@ -26,6 +30,7 @@ pub struct ListQuery {
     pub search: Option<String>,
     pub village: Option<String>,
     pub filter: ChildFilter,
+    pub memberships: Memberships,
     pub cursor: Option<String>,
 }
 
@@ -56,7 +61,11 @@ struct Resolved {
     id_tail: Option<String>,
 }
 
-fn resolve(user: &CurrentUser, query: &ListQuery) -> Result<Resolved, AppError> {
+async fn resolve(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &ListQuery,
+) -> Result<Resolved, AppError> {
     let mut filter = query.filter.clone();
     let search = query
         .search
@@ -80,6 +89,10 @@ fn resolve(user: &CurrentUser, query: &ListQuery) -> Result<Resolved, AppError> 
     };
     villages.sort();
     villages.dedup();
+    if query.memberships.any() {
+        let sets = state.store.membership_sets().await?;
+        filter.id_sets.extend(sets.conditions(query.memberships));
+    }
     Ok(Resolved {
         filter,
         villages,
@@ -98,7 +111,7 @@ pub async fn count_list(
         filter,
         villages,
         id_tail,
-    } = resolve(user, query)?;
+    } = resolve(state, user, query).await?;
     count(state, user, &filter, &villages, id_tail.as_deref()).await
 }
 
@@ -112,7 +125,7 @@ pub async fn list(
         mut filter,
         villages,
         id_tail,
-    } = resolve(user, &query)?;
+    } = resolve(state, user, &query).await?;
     // A cursor remembers its direction: one made reading A→Z cannot be replayed Z→A.
     let cursor = match (query.cursor.as_deref(), filter.descending) {
         (None, _) => None,

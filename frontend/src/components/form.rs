@@ -665,4 +665,3 @@ pub fn CheckGroup(
         </fieldset>
     }
 }
-

@@ -101,8 +101,7 @@ pub fn StatisticsPage() -> impl IntoView {
             return;
         }
         let area = address();
-        let (asked_street, asked_village) =
-            (area.street_code(), area.village.unwrap_or_default());
+        let (asked_street, asked_village) = (area.street_code(), area.village.unwrap_or_default());
         if street.with_untracked(|now| *now != asked_street) {
             street.set(asked_street);
         }
@@ -261,9 +260,9 @@ fn scope_text(numbers: &Statistics, lang: Lang) -> String {
         }
         [first, rest @ ..] => {
             let street = shared::divisions::village(first).map(|found| found.parent);
-            let one_street = rest.iter().all(|code| {
-                shared::divisions::village(code).map(|found| found.parent) == street
-            });
+            let one_street = rest
+                .iter()
+                .all(|code| shared::divisions::village(code).map(|found| found.parent) == street);
             let street_name = street.and_then(|code| {
                 shared::divisions::streets()
                     .find(|found| found.code == code)

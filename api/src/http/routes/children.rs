@@ -10,32 +10,25 @@ use shared::children::{
 };
 use shared::eligibility::CoreDistricts;
 
-use super::query_args::{self, ChildListArgs, FormatArgs};
+use super::query_args::{ChildListArgs, FormatArgs};
 use super::record_id;
 use crate::accounts::CurrentUser;
 use crate::http::error::{HttpError, HttpResult};
 use crate::http::extract::{ClientSource, FileUpload, JsonBody, QueryArgs};
 use crate::registry::transfer::{self, FileFormat};
 use crate::registry::{self, ListQuery};
-use crate::store::children::ChildFilter;
 use crate::AppState;
 
-fn list_query(args: ChildListArgs) -> ListQuery {
-    ListQuery {
+/// The list a query asks for; a 400 naming every bad filter value.
+fn list_query(state: &AppState, args: ChildListArgs) -> HttpResult<ListQuery> {
+    let (filter, memberships) = args.filters(registry::today(state))?;
+    Ok(ListQuery {
         search: args.q,
         village: args.village.filter(|village| !village.is_empty()),
-        filter: ChildFilter {
-            name_prefix: None,
-            school: args.school.filter(|school| !school.trim().is_empty()),
-            category: args.category.map(|category| category.as_str().to_string()),
-            care_level: args.care_level.map(|level| level.as_str().to_string()),
-            eligible: args.eligible,
-            status: args.status.map(|status| status.as_str().to_string()),
-            villages: Vec::new(),
-            descending: args.sort == Some(query_args::NameOrder::Descending),
-        },
+        filter,
+        memberships,
         cursor: args.cursor,
-    }
+    })
 }
 
 pub(super) async fn list(
@@ -44,9 +37,8 @@ pub(super) async fn list(
     ClientSource(source): ClientSource,
     QueryArgs(args): QueryArgs<ChildListArgs>,
 ) -> HttpResult<Json<Page<ChildSummary>>> {
-    Ok(Json(
-        registry::list(&state, &user, list_query(args), source).await?,
-    ))
+    let query = list_query(&state, args)?;
+    Ok(Json(registry::list(&state, &user, query, source).await?))
 }
 
 /// The number the list with these filters holds, without the children (home pages).
@@ -55,7 +47,8 @@ pub(super) async fn count(
     user: CurrentUser,
     QueryArgs(args): QueryArgs<ChildListArgs>,
 ) -> HttpResult<Json<shared::api::Count>> {
-    let total = registry::count_list(&state, &user, &list_query(args)).await?;
+    let query = list_query(&state, args)?;
+    let total = registry::count_list(&state, &user, &query).await?;
     Ok(Json(shared::api::Count { total }))
 }
 

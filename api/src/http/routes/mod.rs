@@ -29,6 +29,8 @@ mod events;
 pub(crate) mod pairings;
 pub(crate) mod query_args;
 mod referrals;
+mod statistics;
+pub(crate) mod transfer;
 mod visits;
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
@@ -128,6 +130,9 @@ fn routes() -> Routes {
         .add(Method::GET, "/api/children/count", REGISTRY, children::count)
         .add(Method::GET, "/api/children/review", REGISTRY, children::review)
         .add(Method::GET, "/api/children/export", ADMIN, children::export)
+        .add(Method::GET, "/api/children/roster", ADMIN, transfer::roster)
+        .add(Method::GET, "/api/statistics", REGISTRY, statistics::view)
+        .add(Method::GET, "/api/statistics/export", REGISTRY, statistics::export)
         .add(Method::GET, "/api/children/import-template", ADMIN, children::template)
         .add_upload(Method::POST, "/api/children/import", ADMIN, children::import)
         .add(Method::GET, "/api/children/{id}", REGISTRY, children::get)

@@ -1,11 +1,15 @@
 //! Query-string arguments of the list endpoints (also described in the OpenAPI document).
 
+mod list_filters;
+
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use shared::api::UserStatus;
 use shared::children::{CareLevel, Category, MonitoringStatus};
 use shared::events::EventType;
+
+pub use list_filters::{bad_parameters, street, village};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +51,28 @@ pub struct ChildListArgs {
     pub care_level: Option<CareLevel>,
     pub eligible: Option<bool>,
     pub status: Option<MonitoringStatus>,
+    /// A street code (9 digits): children living in its villages.
+    pub street: Option<String>,
+    /// `male` or `female`.
+    pub gender: Option<String>,
+    /// An age band on today's Beijing date: `0-2`, `3-5`, `6-11`, `12-15`, `16+`.
+    pub age_band: Option<String>,
+    /// A guardianship type's code, or `none` (not recorded).
+    pub guardianship_type: Option<String>,
+    /// A school stage's code, or `none` (not recorded).
+    pub school_stage: Option<String>,
+    /// A children-in-difficulty group's code: children in that group (among others).
+    pub difficulty_group: Option<String>,
+    /// A year, e.g. `2026`: registered in that Beijing calendar year.
+    pub registered_year: Option<String>,
+    /// A year: left monitoring in that year.
+    pub exited_year: Option<String>,
+    /// `true`: with an active caring-mother pairing; `false`: without.
+    pub paired: Option<String>,
+    /// `true`: with a case group (一生一案一群); `false`: without.
+    pub case_group: Option<String>,
+    /// `true`: with an open crisis flag; `false`: without.
+    pub open_crisis: Option<String>,
     /// `name` (A→Z, the default) or `-name` (Z→A).
     pub sort: Option<NameOrder>,
     pub cursor: Option<String>,
@@ -130,5 +156,16 @@ pub struct ReferralReportArgs {
     /// `2026-11`, Beijing month; the current one when absent.
     pub month: Option<String>,
     /// `csv` (default) or `xlsx`, for the export.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatisticsArgs {
+    /// A street code (9 digits): that street's villages (a director's among them).
+    pub street: Option<String>,
+    /// A village code (12 digits): that village only.
+    pub village: Option<String>,
+    /// `xlsx` (default) or `csv`, for the export.
     pub format: Option<String>,
 }

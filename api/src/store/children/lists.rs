@@ -1,6 +1,11 @@
 //! The registry's lists and searches, read from the indexes. An index lags the table on
 //! DynamoDB, which a list may show; nothing is decided from one.
 
+mod filter;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::NaiveDate;
 
@@ -13,33 +18,7 @@ use crate::store::retry::SendRetrying as _;
 use crate::store::schema::{GSI1, GSI2, GSI3, GSI4};
 use crate::store::{decode_cursor, encode_cursor, Store, StoreError};
 
-/// Which children a list shows.
-#[derive(Debug, Clone, Default)]
-pub struct ChildFilter {
-    pub name_prefix: Option<String>,
-    pub school: Option<String>,
-    pub category: Option<String>,
-    pub care_level: Option<String>,
-    pub eligible: Option<bool>,
-    pub status: Option<String>,
-    /// Only children living in these villages (a director's scope), applied in the query so
-    /// pages and cursors are made of what the reader may see. Empty: no limit.
-    pub villages: Vec<String>,
-    /// Names from Z to A (the index read backwards).
-    pub descending: bool,
-}
-
-impl ChildFilter {
-    /// Whether anything beyond the key narrows the list (then a read may drop items).
-    fn has_conditions(&self) -> bool {
-        !self.villages.is_empty()
-            || self.school.is_some()
-            || self.category.is_some()
-            || self.care_level.is_some()
-            || self.eligible.is_some()
-            || self.status.is_some()
-    }
-}
+pub use filter::{ChildFilter, IdSet, MembershipSets, Memberships, Recorded};
 
 /// Where a list reads from.
 #[derive(Debug, Clone)]
@@ -153,7 +132,11 @@ impl Store {
                             .map(|value| (name.to_string(), value.clone()))
                     })
                     .collect();
-                found.push(from_item::<ChildItem>(item)?);
+                let child = from_item::<ChildItem>(item)?;
+                if !filter.keeps(&child.id) {
+                    continue;
+                }
+                found.push(child);
                 if found.len() >= limit {
                     return Ok((found, Some(resume)));
                 }
@@ -166,14 +149,29 @@ impl Store {
     }
 
     /// How many children a list from `source` with `filter` holds, all pages counted (the
-    /// index returns counts, not items).
+    /// index returns counts, not items; with conditions on ids, only the ids travel).
     pub async fn count_children(
         &self,
         source: &ChildSource,
         filter: &ChildFilter,
     ) -> Result<u64, StoreError> {
-        self.count_every_page(self.children_query(source, filter))
-            .await
+        if filter.id_sets.is_empty() {
+            return self
+                .count_every_page(self.children_query(source, filter))
+                .await;
+        }
+        let query = self
+            .children_query(source, filter)
+            .projection_expression("#cid")
+            .expression_attribute_names("#cid", "id");
+        let kept = self
+            .every_page(query)
+            .await?
+            .iter()
+            .filter_map(|item| item.get("id").and_then(|id| id.as_s().ok()))
+            .filter(|id| filter.keeps(id))
+            .count();
+        Ok(kept as u64)
     }
 
     /// The query behind a list and its count: key condition, filters, direction.
@@ -183,54 +181,27 @@ impl Store {
         filter: &ChildFilter,
     ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
         let (index, pk_name, sk_name, partition) = source.index();
-        let mut conditions = Vec::new();
         let mut values: Vec<(String, AttributeValue)> = vec![(":pk".into(), s(partition))];
+        // Only the names an expression uses: DynamoDB refuses unused ones.
+        let mut names: BTreeMap<&'static str, &'static str> = BTreeMap::from([("#pk", pk_name)]);
         let mut key_condition = "#pk = :pk".to_string();
         if let (Some(prefix), ChildSource::District | ChildSource::Village(_)) =
             (&filter.name_prefix, source)
         {
             key_condition.push_str(" AND begins_with(#sk, :prefix)");
             values.push((":prefix".into(), s(prefix.clone())));
+            names.insert("#sk", sk_name);
         }
-        if !filter.villages.is_empty() {
-            let names: Vec<String> = (0..filter.villages.len())
-                .map(|index| format!(":village{index}"))
-                .collect();
-            conditions.push(format!("GSI2PK IN ({})", names.join(", ")));
-            for (name, village) in names.into_iter().zip(&filter.villages) {
-                values.push((name, s(village_partition(village))));
-            }
-        }
-        if let Some(school) = &filter.school {
-            conditions.push("contains(f_school, :school)".into());
-            values.push((":school".into(), s(school.clone())));
-        }
-        if let Some(category) = &filter.category {
-            conditions.push("f_category = :category".into());
-            values.push((":category".into(), s(category.clone())));
-        }
-        if let Some(level) = &filter.care_level {
-            conditions.push("f_care_level = :level".into());
-            values.push((":level".into(), s(level.clone())));
-        }
-        if let Some(eligible) = filter.eligible {
-            conditions.push("f_eligible = :eligible".into());
-            values.push((":eligible".into(), AttributeValue::Bool(eligible)));
-        }
-        if let Some(status) = &filter.status {
-            conditions.push("f_status = :status".into());
-            values.push((":status".into(), s(status.clone())));
-        }
+        let conditions = filter.conditions(&mut names, &mut values);
         let mut request = self
             .client
             .query()
             .table_name(self.table())
             .index_name(index)
             .key_condition_expression(&key_condition)
-            .expression_attribute_names("#pk", pk_name)
             .scan_index_forward(!filter.descending);
-        if key_condition.contains("#sk") {
-            request = request.expression_attribute_names("#sk", sk_name);
+        for (placeholder, name) in names {
+            request = request.expression_attribute_names(placeholder, name);
         }
         if !conditions.is_empty() {
             request = request.filter_expression(conditions.join(" AND "));
@@ -241,20 +212,46 @@ impl Store {
         request
     }
 
-    /// Every child of the district (export, and other capabilities' candidate lists).
-    pub async fn all_children(&self) -> Result<Vec<ChildItem>, StoreError> {
+    /// Who has an active pairing, a case group, an open crisis (lists and statistics; decide
+    /// nothing from it).
+    pub async fn membership_sets(&self) -> Result<MembershipSets, StoreError> {
+        let (paired, groups) = tokio::join!(self.paired_children(), self.all_groups());
+        let groups = groups?;
+        Ok(MembershipSets {
+            paired: Arc::new(paired?.into_iter().collect()),
+            case_group: Arc::new(groups.iter().map(|group| group.child_id.clone()).collect()),
+            open_crisis: Arc::new(
+                groups
+                    .iter()
+                    .filter(|group| group.open_crises > 0)
+                    .map(|group| group.child_id.clone())
+                    .collect(),
+            ),
+        })
+    }
+
+    /// Every child `source` holds that passes `filter`, all pages (statistics).
+    pub async fn every_child(
+        &self,
+        source: &ChildSource,
+        filter: &ChildFilter,
+    ) -> Result<Vec<ChildItem>, StoreError> {
         let mut children = Vec::new();
         let mut start = None;
         loop {
-            let (page, resume) = self
-                .query_index(&ChildSource::District, &ChildFilter::default(), start, 1000)
-                .await?;
+            let (page, resume) = self.query_index(source, filter, start, 1000).await?;
             children.extend(page);
             match resume {
                 Some(next) => start = Some(next),
                 None => return Ok(children),
             }
         }
+    }
+
+    /// Every child of the district (export, and other capabilities' candidate lists).
+    pub async fn all_children(&self) -> Result<Vec<ChildItem>, StoreError> {
+        self.every_child(&ChildSource::District, &ChildFilter::default())
+            .await
     }
 
     /// Monitored children who no longer meet the definition, and those 16 or older on `today`.

@@ -39,7 +39,9 @@ use super::{Store, StoreError};
 
 pub use claims::{claim_keys, ChildSave, ClaimSnapshot, DuplicateBasis, SaveOutcome};
 pub use import::{ImportJob, ImportPart, IMPORT_PART_SIZE};
-pub use lists::{ChildFilter, ChildPage, ChildSource};
+pub use lists::{
+    ChildFilter, ChildPage, ChildSource, IdSet, MembershipSets, Memberships, Recorded,
+};
 
 const DISTRICT: &str = shared::divisions::DISTRICT_CODE;
 

@@ -202,11 +202,16 @@ fn national_rows(details: &NationalDetails, lang: Lang) -> Vec<(Text, String)> {
         ),
         (
             Text::new("健康状况", "Health"),
-            details.health.as_ref().map(|health| health_text(health, lang)),
+            details
+                .health
+                .as_ref()
+                .map(|health| health_text(health, lang)),
         ),
         (
             Text::new("就学情况", "Schooling"),
-            details.schooling.map(|stage| stage.label().get(lang).to_string()),
+            details
+                .schooling
+                .map(|stage| stage.label().get(lang).to_string()),
         ),
         (
             Text::new("是否寄宿", "Boarding"),
@@ -237,7 +242,10 @@ fn national_rows(details: &NationalDetails, lang: Lang) -> Vec<(Text, String)> {
         (Text::new("已获得的救助", "Assistance"), assistance),
         (
             Text::new("困境儿童类别", "Difficulty groups"),
-            join(details.difficulty_groups.iter().map(|item| item.label()), lang),
+            join(
+                details.difficulty_groups.iter().map(|item| item.label()),
+                lang,
+            ),
         ),
         (
             Text::new("填表人", "Filled in by"),

@@ -48,7 +48,10 @@ pub fn parent_birth_min() -> NaiveDate {
 pub fn without_masked(input: &ChildInput) -> ChildInput {
     let mut copy = input.clone();
     for id_number in copy.id_numbers_mut() {
-        if id_number.as_deref().is_some_and(|value| value.contains('*')) {
+        if id_number
+            .as_deref()
+            .is_some_and(|value| value.contains('*'))
+        {
             *id_number = None;
         }
     }

@@ -67,7 +67,10 @@ pub fn NationalParts(form: NationalForm) -> impl IntoView {
 #[component]
 fn ChildPart(form: NationalForm) -> impl IntoView {
     let i18n = use_i18n();
-    let disabled = move || form.health.with(|code| code == HealthStatus::Disabled.as_str());
+    let disabled = move || {
+        form.health
+            .with(|code| code == HealthStatus::Disabled.as_str())
+    };
     let ill = move || form.health.with(|code| code == HealthStatus::Ill.as_str());
     view! {
         <fieldset class="group">
@@ -151,8 +154,11 @@ fn GuardianshipPart(form: NationalForm) -> impl IntoView {
 fn FamilyPart(form: NationalForm) -> impl IntoView {
     let i18n = use_i18n();
     let other_assistance = move || {
-        form.assistance
-            .with(|codes| codes.iter().any(|code| code.as_str() == Assistance::Other.as_str()))
+        form.assistance.with(|codes| {
+            codes
+                .iter()
+                .any(|code| code.as_str() == Assistance::Other.as_str())
+        })
     };
     view! {
         <fieldset class="group">

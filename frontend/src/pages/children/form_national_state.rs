@@ -103,7 +103,12 @@ impl NationalForm {
                     .unwrap_or_default(),
             ),
             illness: text(health.map(|h| h.illness.as_str()).unwrap_or_default()),
-            schooling: text(details.schooling.map(SchoolStage::as_str).unwrap_or_default()),
+            schooling: text(
+                details
+                    .schooling
+                    .map(SchoolStage::as_str)
+                    .unwrap_or_default(),
+            ),
             boarding: text(yes_no_code(details.boarding)),
             entrusted: RwSignal::new(guardian.is_some()),
             guardian_name: text(guardian.map(|g| g.name.as_str()).unwrap_or_default()),
@@ -124,7 +129,13 @@ impl NationalForm {
                     .map(|item| item.as_str())
                     .collect(),
             ),
-            assistance: codes(details.assistance.iter().map(|item| item.as_str()).collect()),
+            assistance: codes(
+                details
+                    .assistance
+                    .iter()
+                    .map(|item| item.as_str())
+                    .collect(),
+            ),
             assistance_other: text(details.assistance_other.as_str()),
             difficulty_groups: codes(
                 details
@@ -165,7 +176,9 @@ impl NationalForm {
             id_number: self.guardian_id_number.entered(),
             address: self.guardian_address.get().trim().to_string(),
         });
-        let assistance = self.assistance.with(|codes| parse_all(codes, Assistance::parse));
+        let assistance = self
+            .assistance
+            .with(|codes| parse_all(codes, Assistance::parse));
         let assistance_other = if assistance.contains(&Assistance::Other) {
             self.assistance_other.get().trim().to_string()
         } else {

@@ -142,15 +142,28 @@ fn describe(name: &str, value: &str, lang: Lang) -> String {
         ("false", Text::new("没有", "No")),
     ];
     let (title, shown) = match name {
-        "village" => (Text::new("村(社区)", "Village / community"), village_text(value)),
+        "village" => (
+            Text::new("村(社区)", "Village / community"),
+            village_text(value),
+        ),
         "school" => (Text::new("学校", "School"), value.to_string()),
         "category" => (
             Text::new("类别", "Category"),
-            label(Category::ALL.into_iter().find(|c| c.as_str() == value).map(Category::label)),
+            label(
+                Category::ALL
+                    .into_iter()
+                    .find(|c| c.as_str() == value)
+                    .map(Category::label),
+            ),
         ),
         "care_level" => (
             Text::new("关爱等级", "Care level"),
-            label(CareLevel::ALL.into_iter().find(|c| c.as_str() == value).map(CareLevel::label)),
+            label(
+                CareLevel::ALL
+                    .into_iter()
+                    .find(|c| c.as_str() == value)
+                    .map(CareLevel::label),
+            ),
         ),
         "eligible" => (
             Text::new("是否符合认定", "Eligibility"),
@@ -165,10 +178,13 @@ fn describe(name: &str, value: &str, lang: Lang) -> String {
         "status" => (
             Text::new("状态", "Status"),
             label(
-                [MonitoringStatus::Monitored, MonitoringStatus::LeftMonitoring]
-                    .into_iter()
-                    .find(|s| s.as_str() == value)
-                    .map(MonitoringStatus::label),
+                [
+                    MonitoringStatus::Monitored,
+                    MonitoringStatus::LeftMonitoring,
+                ]
+                .into_iter()
+                .find(|s| s.as_str() == value)
+                .map(MonitoringStatus::label),
             ),
         ),
         "street" => (
