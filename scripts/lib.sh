@@ -112,19 +112,45 @@ build_frontend() {
   local optimise="${1:-optimise}"
   ensure_wasm_target
   ensure_wasm_bindgen
-  log "building the frontend (wasm)"
-  cargo build -q -p frontend --target wasm32-unknown-unknown --profile wasm-release
-  local out="$ROOT/dist"
+  local out="$ROOT/dist" wasm_dir="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-  wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" \
-    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm"
-  if [[ "$optimise" == optimise ]]; then
-    ensure_wasm_opt
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$out.tmp/frontend_bg.wasm" -o "$out.tmp/frontend_bg.wasm"
-  fi
+  # Three builds of one app (issue 15, frontend/src/bundle.rs): "full" with every screen,
+  # "volunteer" with a caring mother's screens, "light" with sign-in and her home page. Cargo
+  # keeps each feature set's build apart, so building one does not undo another.
+  local bundle features
+  for bundle in full volunteer light; do
+    case "$bundle" in
+      full) features=() ;;
+      volunteer) features=(--no-default-features --features volunteer) ;;
+      light) features=(--no-default-features) ;;
+    esac
+    log "building the frontend (wasm, $bundle bundle)"
+    cargo build -q -p frontend --target wasm32-unknown-unknown --profile wasm-release "${features[@]}"
+    wasm-bindgen --target web --no-typescript --out-dir "$out.tmp" --out-name "$bundle" \
+      "$wasm_dir/frontend.wasm"
+    if [[ "$optimise" == optimise ]]; then
+      ensure_wasm_opt
+      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$out.tmp/${bundle}_bg.wasm" -o "$out.tmp/${bundle}_bg.wasm"
+    fi
+  done
   cp "$ROOT"/frontend/static/* "$out.tmp/"
+  # Content-hashed names: those files are cached for a year (the server says `immutable`);
+  # index.html, boot.js and sw.js keep their names and are revalidated, and name the others.
+  local file hashed substitutions=()
+  for file in full.js full_bg.wasm volunteer.js volunteer_bg.wasm light.js light_bg.wasm style.css; do
+    local stem="${file%%[._]*}" rest="${file#*[._]}"
+    local sep="${file:${#stem}:1}"
+    hashed="$stem-$(sha256sum "$out.tmp/$file" | cut -c1-16)$sep$rest"
+    mv "$out.tmp/$file" "$out.tmp/$hashed"
+    substitutions+=(-e "s#__$(echo "$file" | tr 'a-z._' 'A-Z__')__#$hashed#g")
+  done
+  sed -i "${substitutions[@]}" "$out.tmp/boot.js" "$out.tmp/sw.js" "$out.tmp/index.html"
+  if grep -q '__[A-Z_]*__' "$out.tmp/boot.js" "$out.tmp/sw.js" "$out.tmp/index.html"; then
+    echo "a content-hashed name was not filled in" >&2
+    return 1
+  fi
   for file in "$out.tmp"/*.{wasm,js,css,html}; do
     gzip -9 -k -f "$file"
   done

@@ -186,7 +186,8 @@ fn app(
     .layer(SetResponseHeaderLayer::overriding(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
-    ));
+    ))
+    .layer(middleware::from_fn(cache_policy));
     let router = crate::http::router(state)
         .merge(frontend)
         .layer(middleware::from_fn(record_peer));
@@ -195,6 +196,42 @@ fn app(
         Some(status) => router.layer(Extension(status)),
         None => router,
     }
+}
+
+/// Content-hashed files (`light-0123456789abcdef.js`, `full-…_bg.wasm`, `style-….css`) never
+/// change: a browser keeps them a year without asking, so a returning phone downloads only what
+/// a new build changed. Everything else of the app (index.html, boot.js, sw.js, which name the
+/// hashed files) is revalidated on every visit.
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let immutable = is_content_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    // A hashed name that is not there gets the app's index.html: that answer must not stick.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"text/html"));
+    let policy = if immutable && response.status().is_success() && !is_page {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
+
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let Some((_, tail)) = name.split_once('-') else {
+        return false;
+    };
+    let (Some(hash), Some(rest)) = (tail.get(..16), tail.get(16..)) else {
+        return false;
+    };
+    hash.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && matches!(rest, ".js" | "_bg.wasm" | ".css")
 }
 
 async fn record_peer(mut request: Request, next: Next) -> Response {

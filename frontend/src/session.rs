@@ -61,6 +61,7 @@ pub fn remember_me(me: &Me) {
         // A full or refused storage only means the portal needs the network next time.
         let _ = storage.set_item(CACHED_ME_KEY, &text);
     }
+    crate::bundle::settle(me.role);
 }
 
 /// The person last signed in on this browser, when the server cannot be reached; None when

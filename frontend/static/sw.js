@@ -1,25 +1,30 @@
 // The service worker: keeps the app shell on the phone, so that after one sign-in online the
 // portal opens in a village without a network (issue 12).
 //
-// - The shell's file names are not content-hashed, so every shell file is network-first: a new
-//   build is used as soon as the network answers, and the cached copy only when it does not.
+// - The app's code and style have content-hashed names (issue 15): such a file never changes, so
+//   it is served from the cache first and fetched only once. The page tells the worker which
+//   ones it runs on (a light or a full bundle) and those are kept; older ones of the same kind
+//   are dropped.
+// - The other shell files (index.html, boot.js, the manifest, icons) keep their names, so they
+//   are network-first: a new build is used as soon as the network answers, and the cached copy
+//   only when it does not.
 // - /api/* is never touched: no answer from the server is cached here. The app keeps the little
 //   it needs offline (the visit list, drafts) itself, and clears it on sign-out.
 // - A page address (/visits, /children/…) is the single-page app: offline it gets the cached
 //   index.html.
 // Change the version to drop every copy kept by an older worker.
-const CACHE = "shouwang-shell-v1";
+const CACHE = "shouwang-shell-v2";
 const SHELL = [
   "/",
   "/index.html",
-  "/style.css",
+  "/__STYLE_CSS__",
   "/boot.js",
-  "/frontend.js",
-  "/frontend_bg.wasm",
   "/manifest.webmanifest",
   "/icon-192.png",
   "/icon.svg",
 ];
+// light-0123456789abcdef.js, volunteer-…, full-…_bg.wasm, style-….css: written by the build.
+const HASHED = /^\/(light|volunteer|full|style)-[0-9a-f]{16}(_bg\.wasm|\.js|\.css)$/;
 // On a weak signal a page address waits this long for the network before the cached shell is
 // shown (the network answer, when it comes, still refreshes the cache).
 const NAVIGATION_WAIT_MS = 6000;
@@ -75,10 +80,59 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigation(event));
     return;
   }
+  if (HASHED.test(url.pathname)) {
+    event.respondWith(hashedFile(request, url.pathname));
+    return;
+  }
   if (SHELL.includes(url.pathname)) {
     event.respondWith(shellFile(request, url.pathname));
   }
 });
+
+// The page names the hashed files it runs on: keep them (mostly from the browser's HTTP cache,
+// as the page has just loaded them), and drop older files of the same kind.
+self.addEventListener("message", (event) => {
+  const files = event.data && Array.isArray(event.data.keep) ? event.data.keep : [];
+  const wanted = files.filter((path) => typeof path === "string" && HASHED.test(path));
+  if (wanted.length === 0) {
+    return;
+  }
+  const kind = (path) => path.replace(/-[0-9a-f]{16}/, "");
+  event.waitUntil(
+    caches.open(CACHE).then(async (cache) => {
+      for (const request of await cache.keys()) {
+        const path = new URL(request.url).pathname;
+        if (HASHED.test(path) && !wanted.includes(path) && wanted.some((w) => kind(w) === kind(path))) {
+          await cache.delete(request);
+        }
+      }
+      await Promise.all(
+        wanted.map(async (path) => {
+          if (!(await cache.match(path))) {
+            const response = await fetch(path, { credentials: "same-origin" }).catch(() => undefined);
+            if (isCacheable(response)) {
+              await cache.put(path, response);
+            }
+          }
+        }),
+      );
+    }),
+  );
+});
+
+// A content-hashed file never changes: the cached copy, else the network's (then kept).
+async function hashedFile(request, path) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(path);
+  if (cached) {
+    return cached;
+  }
+  const response = await fetch(request);
+  if (isCacheable(response)) {
+    await cache.put(path, response.clone());
+  }
+  return response;
+}
 
 function isCacheable(response) {
   return Boolean(response) && response.ok && response.type === "basic" && !response.redirected;

@@ -555,11 +555,17 @@ impl Parent {
                 Text::new("出生日期不正确", "The date of birth is not plausible"),
             )));
         }
+        let gender = match who {
+            "father" => Some(Gender::Male),
+            "mother" => Some(Gender::Female),
+            _ => None,
+        };
         let id_number = checked_id_number(
             checker,
             &format!("{who}.id_number"),
             self.id_number.as_deref(),
             self.birth_date,
+            gender,
         );
         Parent {
             situation,
@@ -582,12 +588,13 @@ fn short_note(checker: &mut crate::validate::Checker, who: &str, note: &str) -> 
         .unwrap_or_default()
 }
 
-/// An optional ID number: valid, and agreeing with the date of birth when one is given.
+/// An optional ID number: valid, and agreeing with the date of birth and gender when known.
 pub(crate) fn checked_id_number(
     checker: &mut crate::validate::Checker,
     field: &str,
     raw: Option<&str>,
     birth_date: Option<NaiveDate>,
+    gender: Option<Gender>,
 ) -> Option<String> {
     let raw = raw.map(str::trim).filter(|raw| !raw.is_empty())?;
     let id = checker.check(crate::id_number::IdNumber::parse(field, raw))?;
@@ -597,6 +604,15 @@ pub(crate) fn checked_id_number(
             Text::new(
                 "身份证号中的出生日期与填写的出生日期不一致",
                 "The ID number's date of birth differs from the one entered",
+            ),
+        )));
+    }
+    if gender.is_some_and(|gender| id.gender() != gender) {
+        checker.check::<()>(Err(crate::FieldError::new(
+            field,
+            Text::new(
+                "身份证号中的性别与父亲或母亲不符",
+                "The ID number's gender does not match a father or a mother",
             ),
         )));
     }

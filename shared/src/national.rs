@@ -361,6 +361,7 @@ impl crate::children::NationalDetails {
                     &field("id_number"),
                     guardian.id_number.as_deref(),
                     None,
+                    None,
                 ),
                 address: checker
                     .check(text_field(

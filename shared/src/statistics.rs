@@ -53,8 +53,12 @@ pub struct Statistics {
     /// The Beijing date the numbers are counted on (ages, "this year").
     pub as_of: NaiveDate,
     pub generated_at: DateTime<Utc>,
-    /// The villages counted: empty for the whole district (an admin without a filter).
+    /// The villages counted (none listed for the whole district).
     pub villages: Vec<String>,
+    /// Counted over the whole district (an admin without a filter). Otherwise `villages` is the
+    /// scope, which may be empty (a street holding none of a director's villages).
+    #[serde(default)]
+    pub whole_district: bool,
     /// Children being monitored (every breakdown counts these).
     pub monitored: StatCount,
     pub breakdowns: Vec<Breakdown>,

@@ -32,19 +32,47 @@ mod tests {
 }
 
 /// An instant as people read it, in Beijing time: `2026年11月29日 14:05` / `29 Nov 2026, 14:05`.
+/// Written out by hand rather than with chrono's `format`: its format-string machinery is a
+/// noticeable part of the phone's first download (issue 15).
 pub fn format_datetime(at: DateTime<Utc>, lang: crate::Lang) -> String {
+    use chrono::Timelike;
     let local = at.with_timezone(&beijing());
+    let (date, hour, minute) = (local.date_naive(), local.hour(), local.minute());
     match lang {
-        crate::Lang::Zh => local.format("%Y年%-m月%-d日 %H:%M").to_string(),
-        crate::Lang::En => local.format("%-d %b %Y, %H:%M").to_string(),
+        crate::Lang::Zh => format!("{} {hour:02}:{minute:02}", format_date(date, lang)),
+        crate::Lang::En => format!("{}, {hour:02}:{minute:02}", format_date(date, lang)),
     }
 }
 
+/// The time of day in Beijing: `14:05`.
+pub fn format_clock(at: DateTime<Utc>) -> String {
+    use chrono::Timelike;
+    let local = at.with_timezone(&beijing());
+    format!("{:02}:{:02}", local.hour(), local.minute())
+}
+
+/// A month's English short name (1 = "Jan"); "" for a number that is not a month.
+pub fn month_abbreviation(month: u32) -> &'static str {
+    (month as usize)
+        .checked_sub(1)
+        .and_then(|index| MONTHS.get(index))
+        .copied()
+        .unwrap_or("")
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// A calendar date as people read it: `2026年11月29日` / `29 Nov 2026`.
 pub fn format_date(date: NaiveDate, lang: crate::Lang) -> String {
+    use chrono::Datelike;
+    let (year, month, day) = (date.year(), date.month(), date.day());
     match lang {
-        crate::Lang::Zh => date.format("%Y年%-m月%-d日").to_string(),
-        crate::Lang::En => date.format("%-d %b %Y").to_string(),
+        crate::Lang::Zh => format!("{year}年{month}月{day}日"),
+        crate::Lang::En => {
+            format!("{day} {} {year}", month_abbreviation(month))
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! engine and a trivial endpoint measured in the same run, so the ratios hold on a noisy machine.
 //! Prints a table and writes `target/bench/latest.json`. Run it with `scripts/bench`.
 
+mod frontend;
 mod lambda_emulator;
 mod load;
 
@@ -393,68 +394,6 @@ async fn lambda(app: &TestApp) -> Value {
            "first_response_status": status})
 }
 
-fn compressed_sizes(dir: &Path) -> Value {
-    // Everything a first visit fetches, the service worker and the manifest included (the
-    // worker then caches the same files, mostly from the browser's own cache).
-    let files = [
-        "index.html",
-        "boot.js",
-        "style.css",
-        "frontend.js",
-        "frontend_bg.wasm",
-        "sw.js",
-        "manifest.webmanifest",
-    ];
-    let (mut raw, mut gzip, mut brotli_total) = (0usize, 0usize, 0usize);
-    for file in files {
-        let Ok(bytes) = std::fs::read(dir.join(file)) else {
-            return json!({"skipped": format!("{} has no {file}: build the frontend first", dir.display())});
-        };
-        raw += bytes.len();
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        std::io::Write::write_all(&mut encoder, &bytes).expect("gzip");
-        gzip += encoder.finish().expect("gzip").len();
-        let mut out = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams {
-            quality: 11,
-            ..Default::default()
-        };
-        brotli::BrotliCompress(&mut std::io::Cursor::new(&bytes), &mut out, &params)
-            .expect("brotli");
-        brotli_total += out.len();
-    }
-    json!({"files": files, "raw_kb": raw as f64 / 1024.0, "gzip_kb": gzip as f64 / 1024.0, "brotli_kb": brotli_total as f64 / 1024.0})
-}
-
-/// Navigation start to the sign-in form being on screen and typeable, in headless Chromium.
-async fn login_form_time(url: &str) -> Value {
-    if std::process::Command::new("chromedriver")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        return json!({"skipped": "chromedriver not installed (scripts/test installs it)"});
-    }
-    let driver = tests::chrome::ChromeDriver::start().await;
-    let mut samples = Vec::new();
-    for _ in 0..5 {
-        let browser = driver.browser(360, 740).await;
-        let started = Instant::now();
-        browser.goto(&format!("{url}/login")).await.expect("page");
-        let field = browser
-            .wait()
-            .at_most(Duration::from_secs(20))
-            .for_element(fantoccini::Locator::Css("#username"))
-            .await
-            .expect("login form");
-        field.send_keys("a").await.expect("typeable");
-        samples.push(started.elapsed().as_secs_f64() * 1000.0);
-        let _ = browser.close().await;
-    }
-    samples.sort_by(|a, b| a.total_cmp(b));
-    json!({"runs": samples.len(), "median_ms": percentile(&samples, 0.5)})
-}
-
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -565,8 +504,20 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("start-up, Lambda cold start, frontend …");
     let startup = startup().await;
     let lambda = lambda(&app).await;
-    let mut frontend = compressed_sizes(&dist);
-    frontend["login_form"] = login_form_time(&app.url).await;
+    let mut frontend = frontend::first_load_bytes(&dist);
+    // The caring mother's path needs her account and events: the demo data, on its own portal.
+    let demo = TestApp::spawn_with(tests::Options {
+        frontend_dir: Some(dist.clone()),
+        ..Default::default()
+    })
+    .await;
+    let accounts = api::demo::fill(&demo.server.state).await?;
+    let volunteer = accounts
+        .iter()
+        .find(|account| account.username == "volunteer.demo")
+        .map(|account| account.password.clone())
+        .unwrap_or_default();
+    frontend["visits"] = frontend::visit_times(&demo.url, &volunteer).await;
 
     let figures = Figures {
         measured_at: chrono::Utc::now().to_rfc3339(),
@@ -648,12 +599,21 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("  Lambda cold init (SDK client built)   {} ms median; first response {} ms, status {} (target < 50)",
         f(&lambda["init_median_ms"]), f(&lambda["first_response_median_ms"]), lambda["first_response_status"]);
-    println!("  frontend first load                   raw {} kB, gzip {} kB, brotli {} kB (target ≤ 250 brotli)",
-        f(&frontend["raw_kb"]), f(&frontend["gzip_kb"]), f(&frontend["brotli_kb"]));
-    println!(
-        "  sign-in form usable (headless)        {} ms median",
-        f(&frontend["login_form"]["median_ms"])
-    );
+    let role_kb = &frontend["per_role_brotli_kb"];
+    println!("  first load, volunteer (sign-in → home) {} kB brotli (target ≤ 250): shell {} + light bundle {}; her other screens, once: {}",
+        f(&role_kb["volunteer"]), f(&frontend["parts_kb"]["shell"]["brotli"]), f(&frontend["parts_kb"]["light"]["brotli"]),
+        f(&frontend["volunteer_other_screens_brotli_kb"]));
+    println!("  first load, director / teacher / admin {} / {} / {} kB brotli (+ full bundle {}; a return visit with a new build {})",
+        f(&role_kb["director"]), f(&role_kb["teacher"]), f(&role_kb["admin"]),
+        f(&frontend["parts_kb"]["full"]["brotli"]), f(&frontend["staff_return_visit_brotli_kb"]));
+    for (label, key) in [
+        ("unthrottled", "unthrottled"),
+        ("1.6 Mbit/s, 150 ms, CPU ×4", "weak_link_slow_cpu"),
+    ] {
+        let times = &frontend["visits"][key];
+        println!("  {label:<37} sign-in form typeable {} ms (target < 3000 weak); volunteer home with events {} ms",
+            f(&times["sign_in_form_ms"]), f(&times["volunteer_home_ms"]));
+    }
 
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out)?;

@@ -4,7 +4,9 @@ use std::time::Duration;
 pub use tests::chrome::ChromeDriver;
 
 use fantoccini::elements::Element;
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
+use serde_json::json;
 use tests::{Options, TestApp};
 
 pub fn dist_dir() -> PathBuf {
@@ -12,7 +14,7 @@ pub fn dist_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
     assert!(
-        dir.join("index.html").is_file() && dir.join("frontend_bg.wasm").is_file(),
+        dir.join("index.html").is_file() && dir.join("boot.js").is_file(),
         "no built frontend in {}: run scripts/test (it builds it first)",
         dir.display()
     );
@@ -377,4 +379,58 @@ pub async fn assert_no_cut_text(browser: &Client) {
     let cut = browser.execute(SCRIPT, vec![]).await.expect("script runs");
     let cut: Vec<String> = serde_json::from_value(cut).unwrap_or_default();
     assert!(cut.is_empty(), "text cut off: {cut:?}");
+}
+
+/// chromedriver's network emulation (the DevTools "offline" switch) for the page.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"network_conditions": {
+            "offline": self.offline,
+            "latency": 0,
+            "download_throughput": 1_000_000,
+            "upload_throughput": 1_000_000,
+        }});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+pub async fn set_offline(browser: &Client, offline: bool) {
+    browser
+        .issue_cmd(NetworkConditions { offline })
+        .await
+        .expect("chromedriver sets the network conditions");
+}
+
+/// Waits until the service worker controls the page (it claims the page after installing).
+pub async fn wait_for_service_worker(browser: &Client) {
+    for _ in 0..100 {
+        let controlled = browser
+            .execute(
+                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
+                vec![],
+            )
+            .await
+            .expect("script runs");
+        if controlled.as_bool() == Some(true) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the service worker never took control of the page");
 }

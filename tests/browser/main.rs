@@ -3,6 +3,7 @@
 //! installs the pinned axe-core these tests inject into every page they check).
 
 mod a11y;
+mod bundles;
 mod driver;
 mod offline;
 mod portal;

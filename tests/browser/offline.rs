@@ -4,67 +4,12 @@
 
 use std::time::Duration;
 
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, Locator};
-use serde_json::json;
 
 use crate::driver::{
-    assert_fits_width, click, fill, portal, sign_in, wait_for, wait_for_text, ChromeDriver,
+    assert_fits_width, click, fill, portal, set_offline, sign_in, wait_for,
+    wait_for_service_worker, wait_for_text, ChromeDriver,
 };
-
-/// chromedriver's network emulation (the DevTools "offline" switch) for the page.
-#[derive(Debug)]
-struct NetworkConditions {
-    offline: bool,
-}
-
-impl WebDriverCompatibleCommand for NetworkConditions {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/chromium/network_conditions",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({"network_conditions": {
-            "offline": self.offline,
-            "latency": 0,
-            "download_throughput": 1_000_000,
-            "upload_throughput": 1_000_000,
-        }});
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
-async fn set_offline(browser: &Client, offline: bool) {
-    browser
-        .issue_cmd(NetworkConditions { offline })
-        .await
-        .expect("chromedriver sets the network conditions");
-}
-
-/// Waits until the service worker controls the page (it claims the page after installing).
-async fn wait_for_service_worker(browser: &Client) {
-    for _ in 0..100 {
-        let controlled = browser
-            .execute(
-                "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);",
-                vec![],
-            )
-            .await
-            .expect("script runs");
-        if controlled.as_bool() == Some(true) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("the service worker never took control of the page");
-}
 
 async fn field_value(browser: &Client, css: &str) -> String {
     browser

@@ -79,6 +79,14 @@ async fn the_registry_says_its_total_on_every_page_and_sorts_both_ways() {
         StatusCode::NOT_FOUND,
         "another village's count is not the director's to know"
     );
+    // A count of one name (with, say, a difficulty group) would be an unaudited read of that
+    // child: searching is the list's, which records what it showed.
+    let searched = director
+        .get("/api/children/count?q=%E4%B8%81&difficulty_group=affected_by_hiv")
+        .await;
+    assert_eq!(searched.status(), StatusCode::BAD_REQUEST);
+    let answer = body(searched).await;
+    assert_eq!(answer["fields"][0]["field"], "q");
 
     // Pages follow in either order, and a cursor cannot change direction half-way.
     const STEMS: [char; 10] = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'];

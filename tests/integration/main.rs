@@ -12,6 +12,7 @@ mod dynamo_rules;
 mod encryption;
 mod events;
 mod events_races;
+mod frontend_cache;
 mod lambda;
 mod lists;
 mod logs;

@@ -3,6 +3,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
 
@@ -81,5 +82,37 @@ impl Drop for ChromeDriver {
     fn drop(&mut self) {
         let _ = self.process.kill();
         let _ = self.process.wait();
+    }
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver (network throttling, CPU
+/// slowdown), e.g. `Cdp::new("Emulation.setCPUThrottlingRate", json!({"rate": 4}))`.
+#[derive(Debug)]
+pub struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl Cdp {
+    pub fn new(cmd: &'static str, params: serde_json::Value) -> Self {
+        Self { cmd, params }
+    }
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
     }
 }

@@ -101,12 +101,27 @@ async fn resolve(
 }
 
 /// How many children a list would hold, without reading them (a home page's number; a count
-/// shows no child, so it is not a read of children's data).
+/// shows no child, so it is not a read of children's data). A search is refused: a count of one
+/// name with a sensitive filter (a difficulty group, an open crisis) would tell about that child
+/// without the audited read that the list is.
 pub async fn count_list(
     state: &AppState,
     user: &CurrentUser,
     query: &ListQuery,
 ) -> Result<u64, AppError> {
+    if query
+        .search
+        .as_deref()
+        .is_some_and(|search| !search.trim().is_empty())
+    {
+        return Err(invalid(
+            "q",
+            Text::new(
+                "计数不支持按姓名或证件号搜索,请在名册中搜索",
+                "A count takes no search by name or ID number; search the registry instead",
+            ),
+        ));
+    }
     let Resolved {
         filter,
         villages,

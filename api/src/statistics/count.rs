@@ -29,8 +29,9 @@ pub(super) struct Counting<'a> {
     pub sets: &'a MembershipSets,
     /// What every link carries so that its list covers the scope (`street=…`, `village=…`).
     pub scope: &'a Params,
-    /// The villages counted (empty: the district).
+    /// The villages counted (none listed for the whole district).
     pub villages: Vec<String>,
+    pub whole_district: bool,
 }
 
 const MONITORED: &str = "monitored";
@@ -46,6 +47,7 @@ pub(super) fn statistics(counting: Counting<'_>) -> Statistics {
         sets,
         scope,
         villages,
+        whole_district,
     } = counting;
     let year = today.year();
     let year_code = year.to_string();
@@ -64,6 +66,7 @@ pub(super) fn statistics(counting: Counting<'_>) -> Statistics {
         as_of: today,
         generated_at,
         villages,
+        whole_district,
         monitored: stat(monitored.len() as u64, &[("status", MONITORED)]),
         breakdowns: breakdowns(&monitored, today, scope),
         new_this_year: stat(

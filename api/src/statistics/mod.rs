@@ -137,7 +137,9 @@ pub async fn statistics(
             .collect(),
         (None, None) => Vec::new(),
     };
+    let whole_district = resolved.villages.is_none() && resolved.street.is_none();
     Ok(count::statistics(Counting {
+        whole_district,
         today: crate::registry::today(state),
         generated_at: state.clock.now(),
         children: &children,

@@ -43,6 +43,7 @@ pub fn HomePage() -> impl IntoView {
 
 fn sections(role: Role) -> AnyView {
     match role {
+        #[cfg(feature = "full")]
         Role::Admin => view! {
             <div class="panels">
                 <ReferralTriagePanel/>
@@ -56,6 +57,7 @@ fn sections(role: Role) -> AnyView {
             <OpenCrisesCard/>
         }
         .into_any(),
+        #[cfg(feature = "full")]
         Role::Director => view! {
             <div class="panels">
                 <VisitPanels/>
@@ -68,6 +70,7 @@ fn sections(role: Role) -> AnyView {
             </div>
         }
         .into_any(),
+        #[cfg(feature = "full")]
         Role::Teacher => view! {
             <div class="panels">
                 <CasesPanel/>
@@ -84,6 +87,7 @@ fn sections(role: Role) -> AnyView {
             </div>
         }
         .into_any(),
+        #[cfg(feature = "full")]
         Role::Counsellor => view! {
             <div class="panels">
                 <CasesPanel/>
@@ -94,7 +98,11 @@ fn sections(role: Role) -> AnyView {
                 text_en="Counselling appointments are coming: you will see and arrange them here. For now you work in the case groups you are invited to: plans, notes and crisis flags."/>
         }
         .into_any(),
+        #[cfg(feature = "full")]
         Role::Officer => view! { <OfficerHome/> }.into_any(),
+        // The light bundle reloads into the full one for every other role (`bundle::settle`).
+        #[cfg(not(feature = "full"))]
+        _ => view! { <crate::components::feedback::Loading/> }.into_any(),
     }
 }
 

@@ -250,7 +250,11 @@ fn scope_text(numbers: &Statistics, lang: Lang) -> String {
         Lang::En => en,
     };
     match numbers.villages.as_slice() {
-        [] => text("全区".into(), "The whole district".into()),
+        [] if numbers.whole_district => text("全区".into(), "The whole district".into()),
+        [] => text(
+            "所选范围内没有您负责的村(社区)".into(),
+            "None of your villages is in this area".into(),
+        ),
         [one] => {
             let street = shared::divisions::street_of_village(one)
                 .map(|street| street.name)

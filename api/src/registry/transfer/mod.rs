@@ -67,6 +67,17 @@ pub struct Sheet<'a> {
     pub rows: &'a [Vec<String>],
 }
 
+/// A cell Excel would run as a formula (`=`, `+`, `-`, `@`, or a tab or return first) is written
+/// with a leading apostrophe, which Excel shows as text; reading a file takes it off again
+/// (`rows::cell_text`). XLSX cells are written as text and need none.
+pub(crate) fn inert_in_csv(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// A spreadsheet with one header row, as CSV (UTF-8 with BOM, for Excel) or XLSX.
 pub fn write_table(
     format: FileFormat,
@@ -83,7 +94,9 @@ pub fn write_table(
                 let failed = |error: csv::Error| AppError::Unexpected(error.into());
                 writer.write_record(headers).map_err(failed)?;
                 for row in rows {
-                    writer.write_record(row).map_err(failed)?;
+                    writer
+                        .write_record(row.iter().map(|cell| inert_in_csv(cell).into_owned()))
+                        .map_err(failed)?;
                 }
                 writer
                     .flush()

@@ -36,6 +36,16 @@ fn unreadable() -> AppError {
     file_error("无法读取该 XLSX 文件", "The XLSX file cannot be read")
 }
 
+/// A CSV cell as the person meant it: trimmed, and without the apostrophe the export puts
+/// before text Excel would take for a formula (`super::inert_in_csv`).
+pub(crate) fn cell_text(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+        _ => cell.to_string(),
+    }
+}
+
 fn read_rows(format: FileFormat, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
     match format {
         FileFormat::Csv => {
@@ -48,7 +58,7 @@ fn read_rows(format: FileFormat, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppEr
                 .records()
                 .map(|record| {
                     record
-                        .map(|record| record.iter().map(|cell| cell.trim().to_string()).collect())
+                        .map(|record| record.iter().map(cell_text).collect())
                         .map_err(|_| file_error("CSV 文件格式不正确", "The CSV file is malformed"))
                 })
                 .collect()

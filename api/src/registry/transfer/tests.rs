@@ -199,6 +199,21 @@ fn every_field_survives_export_and_import_in_both_formats() {
 }
 
 #[test]
+fn text_excel_would_run_as_a_formula_is_inert_in_csv_and_reads_back_as_written() {
+    let mut child = full();
+    child.interests = "=HYPERLINK(\"http://example.invalid\",\"点我\")".into();
+    child.residence_detail = "-3 组 @ 村口".into();
+    let rows = vec![national_cells::row_of(1, &child)];
+    let csv = String::from_utf8(write_file(FileFormat::Csv, &rows).unwrap()).unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("'-3 组"), "{csv}");
+    assert!(!csv.contains(",=HYPERLINK") && !csv.contains(",\"=HYPERLINK"));
+    let read = parsed(FileFormat::Csv, &rows).expect("imports");
+    assert_eq!(read[0].interests, child.interests);
+    assert_eq!(read[0].residence_detail, child.residence_detail);
+}
+
+#[test]
 fn the_template_imports_as_its_example() {
     for format in [FileFormat::Csv, FileFormat::Xlsx] {
         let bytes = template(format).expect("template");

@@ -160,8 +160,8 @@ fn ChildEditor(record: Option<ChildRecord>, core: CoreDistricts) -> impl IntoVie
                     value=form.birth_date min=birth_from max=today()/>
                 <TextField id="child-id-number" field="id_number" label_zh="身份证号" label_en="ID number"
                     value=form.id_number.value max=18 required=false
-                    hint_zh="18 位,出生日期和性别须与上面一致。已保存的号码只显示前 6 位和后 4 位,不修改即保留原号码。"
-                    hint_en="18 characters; must agree with the date of birth and gender. A saved number shows only its first 6 and last 4; leave it as it is to keep it."/>
+                    hint_zh="18 位,出生日期和性别须与上面一致。已保存的号码只显示前 6 位(地区码),不修改即保留原号码。"
+                    hint_en="18 characters; must agree with the date of birth and gender. A saved number shows only its first 6 (the region); leave it as it is to keep it."/>
             </fieldset>
             <fieldset class="group">
                 <legend>{move || i18n.tr("户籍与居住", "Registration and residence")}</legend>

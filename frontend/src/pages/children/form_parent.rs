@@ -13,9 +13,9 @@ use crate::components::form::{DateField, RadioGroup, SelectField, TextField};
 use crate::i18n::use_i18n;
 
 /// The hint of every ID number field: what a masked number means on edit.
-pub const ID_HINT_ZH: &str = "18 位。已保存的号码只显示前 6 位和后 4 位,不修改即保留原号码。";
+pub const ID_HINT_ZH: &str = "18 位。已保存的号码只显示前 6 位(地区码),不修改即保留原号码。";
 pub const ID_HINT_EN: &str =
-    "18 characters. A saved number shows only its first 6 and last 4; leave it as it is to keep it.";
+    "18 characters. A saved number shows only its first 6 (the region); leave it as it is to keep it.";
 
 #[component]
 pub fn ParentEditor(who: Who, form: ParentForm) -> impl IntoView {

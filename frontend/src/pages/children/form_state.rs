@@ -11,7 +11,7 @@ use super::form_national_state::NationalForm;
 use super::form_parent_state::ParentForm;
 
 /// An ID number as typed. Everyone but an admin gets stored numbers masked
-/// ("330303********1234"); sent back unchanged, a masked number means "keep the stored one",
+/// ("330303************"); sent back unchanged, a masked number means "keep the stored one",
 /// so the form remembers the masked number it was opened with.
 #[derive(Clone, Copy)]
 pub struct IdNumberInput {

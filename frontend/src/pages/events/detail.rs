@@ -80,8 +80,9 @@ fn EventView(record: EventRecord, reload: RwSignal<u32>) -> impl IntoView {
                 {(record.children.capacity > 0).then(|| view! { <Places counts=record.children.clone() zh="儿童" en="Children"/> })}
             </p>
             {(role == Some(Role::Volunteer)).then(|| view! { <MyPlace record=record.clone() reload=reload/> })}
-            {(staff && open && record.children.capacity > 0).then(|| view! { <ChildPlace event_id=record.id.clone() reload=reload/> })}
-            {(role == Some(Role::Teacher) && open && record.children.capacity > 0).then(|| view! { <ChildPlace event_id=record.id.clone() reload=reload from_my_school=true/> })}
+            // Staff and teachers always run the full bundle (`bundle::settle`).
+            {(cfg!(feature = "full") && staff && open && record.children.capacity > 0).then(|| view! { <ChildPlace event_id=record.id.clone() reload=reload/> })}
+            {(cfg!(feature = "full") && role == Some(Role::Teacher) && open && record.children.capacity > 0).then(|| view! { <ChildPlace event_id=record.id.clone() reload=reload from_my_school=true/> })}
             <p class="row-actions">
                 <a class="button" href=calendar download>{move || i18n.tr("加入日历 (.ics)", "Add to calendar (.ics)")}</a>
                 {is_lead.then(|| view! { <a id="open-roster" class="button" href=roster>{move || i18n.tr("名单与签到", "Roster and check-in")}</a> })}

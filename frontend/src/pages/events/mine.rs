@@ -19,11 +19,7 @@ fn period(text: &str, lang: Lang) -> String {
     let mut parts = text.splitn(2, '-');
     let year = parts.next().unwrap_or_default();
     let month = parts.next().and_then(|m| m.parse::<u32>().ok());
-    let month_name = |m: u32| {
-        chrono::NaiveDate::from_ymd_opt(2000, m, 1)
-            .map(|d| d.format("%b").to_string())
-            .unwrap_or_default()
-    };
+    let month_name = shared::time::month_abbreviation;
     match (lang, month) {
         (Lang::Zh, Some(m)) => format!("{year}年{m}月"),
         (Lang::En, Some(m)) => format!("{} {year}", month_name(m)),

@@ -19,7 +19,7 @@ pub fn when(record: &EventRecord, lang: Lang) -> String {
     let (starts, ends) = (record.event.starts_at, record.event.ends_at);
     let start = shared::time::format_datetime(starts, lang);
     if shared::time::beijing_date(starts) == shared::time::beijing_date(ends) {
-        let end = ends.with_timezone(&shared::time::beijing()).format("%H:%M");
+        let end = shared::time::format_clock(ends);
         format!("{start}–{end}")
     } else {
         format!("{start} – {}", shared::time::format_datetime(ends, lang))

@@ -30,17 +30,6 @@ where
     Signal::derive(move || resource.get().and_then(Result::err))
 }
 
-/// Why a panel has no number.
-#[component]
-fn LoadError(error: Signal<Option<ApiError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        error.get().map(|error| {
-            view! { <p class="error" role="alert">{error.message(i18n.lang.get())}</p> }
-        })
-    }
-}
-
 #[component]
 pub fn PendingVolunteersPanel() -> impl IntoView {
     let i18n = use_i18n();
@@ -61,8 +50,7 @@ pub fn PendingVolunteersPanel() -> impl IntoView {
     view! {
         <CountPanel id="panel-pending-volunteers" title_zh="待审核志愿者" title_en="Volunteers awaiting approval"
             count=count href="/users?status=pending" link_zh="去审核" link_en="Review them"
-            empty_zh="没有待审核的志愿者。" empty_en="No volunteers waiting for approval.">
-            <LoadError error=error_of(page)/>
+            empty_zh="没有待审核的志愿者。" empty_en="No volunteers waiting for approval." error=error_of(page)>
             <ul class="panel-rows">
                 {move || names().into_iter().map(|user| {
                     let created = user.created_at;
@@ -92,8 +80,7 @@ pub fn ChildrenPanel(
     view! {
         <CountPanel id="panel-children" title_zh=title_zh title_en=title_en
             count=count href="/children" link_zh="打开名册" link_en="Open the registry"
-            empty_zh=empty_zh empty_en=empty_en>
-            <LoadError error=error_of(page)/>
+            empty_zh=empty_zh empty_en=empty_en error=error_of(page)>
         </CountPanel>
     }
 }
@@ -104,8 +91,7 @@ pub fn ReviewPanel() -> impl IntoView {
     view! {
         <CountPanel id="panel-review" title_zh="待复核" title_en="To review"
             count=len_of(list) href="/children/review" link_zh="查看待复核名单" link_en="See the list"
-            empty_zh="目前没有需要复核的儿童。" empty_en="No children to review.">
-            <LoadError error=error_of(list)/>
+            empty_zh="目前没有需要复核的儿童。" empty_en="No children to review." error=error_of(list)>
         </CountPanel>
     }
 }
@@ -124,8 +110,7 @@ pub fn EventsPanel(empty_zh: &'static str, empty_en: &'static str) -> impl IntoV
     view! {
         <CountPanel id="panel-events" title_zh="近期活动" title_en="Upcoming events"
             count=len_of(list) href="/events" link_zh="查看全部活动" link_en="See all events"
-            empty_zh=empty_zh empty_en=empty_en>
-            <LoadError error=error_of(list)/>
+            empty_zh=empty_zh empty_en=empty_en error=error_of(list)>
             <ul class="panel-rows">
                 {move || first().into_iter().map(|record| {
                     let link = format!("/events/{}", record.id);
@@ -155,8 +140,7 @@ pub fn MyEventsPanel() -> impl IntoView {
     view! {
         <CountPanel id="panel-my-events" title_zh="我报名的活动" title_en="Events I signed up for"
             count=len_of(list) href="/my/events" link_zh="查看我的活动" link_en="See my events"
-            empty_zh="您还没有报名活动。" empty_en="You have not signed up for any event.">
-            <LoadError error=error_of(list)/>
+            empty_zh="您还没有报名活动。" empty_en="You have not signed up for any event." error=error_of(list)>
             <ul class="panel-rows">
                 {move || first().into_iter().map(|mine| {
                     let link = format!("/events/{}", mine.event.id);
@@ -182,8 +166,7 @@ pub fn MyChildPanel() -> impl IntoView {
         <CountPanel id="panel-my-child" title_zh="我的结对儿童" title_en="My paired child"
             count=len_of(list) href="/my/child" link_zh="查看我的结对儿童" link_en="See my paired child"
             empty_zh="还没有结对儿童。区未保办安排结对后,会在这里显示。"
-            empty_en="No paired child yet. It shows here once the district office arranges a pairing.">
-            <LoadError error=error_of(list)/>
+            empty_en="No paired child yet. It shows here once the district office arranges a pairing." error=error_of(list)>
             <ul class="panel-rows">
                 {move || first().into_iter().map(|pairing| {
                     let overdue = pairing.contact_overdue;
@@ -225,8 +208,7 @@ pub fn CasesPanel() -> impl IntoView {
     view! {
         <CountPanel id="panel-cases" title_zh="我的个案群组" title_en="My case groups"
             count=len_of(list) href="/cases" link_zh="查看全部群组" link_en="See all groups"
-            empty_zh="您还没有加入任何个案群组。" empty_en="You are not in any case group yet.">
-            <LoadError error=error_of(list)/>
+            empty_zh="您还没有加入任何个案群组。" empty_en="You are not in any case group yet." error=error_of(list)>
             <ul class="panel-rows" id="home-case-alerts">
                 {move || urgent().into_iter().map(|case| {
                     let href = format!("/cases/{}", case.child_id);
