@@ -84,7 +84,7 @@ async fn the_registry_says_its_total_on_every_page_and_sorts_both_ways() {
     let searched = director
         .get("/api/children/count?q=%E4%B8%81&difficulty_group=affected_by_hiv")
         .await;
-    assert_eq!(searched.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(searched.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let answer = body(searched).await;
     assert_eq!(answer["fields"][0]["field"], "q");
 
