@@ -2,6 +2,7 @@
 //! engine and a trivial endpoint measured in the same run, so the ratios hold on a noisy machine.
 //! Prints a table and writes `target/bench/latest.json`. Run it with `scripts/bench`.
 
+mod disk;
 mod frontend;
 mod lambda_emulator;
 mod load;
@@ -89,6 +90,7 @@ struct Figures {
     startup: Value,
     lambda: Value,
     frontend: Value,
+    disk: Value,
 }
 
 async fn raw_get_item(app: &TestApp, ids: &[String]) -> (f64, f64) {
@@ -413,6 +415,11 @@ fn machine() -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    if std::env::var("SHOUWANG_BENCH").as_deref() == Ok("disk") {
+        let disk = disk::disk_engine().await;
+        println!("{}", serde_json::to_string_pretty(&disk)?);
+        return Ok(());
+    }
     let dist = root().join("dist");
     let data = tempfile::tempdir()?;
     let app = TestApp::spawn_with(tests::Options {
@@ -504,6 +511,7 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("start-up, Lambda cold start, frontend …");
     let startup = startup().await;
     let lambda = lambda(&app).await;
+    let disk = disk::disk_engine().await;
     let mut frontend = frontend::first_load_bytes(&dist);
     // The caring mother's path needs her account and events: the demo data, on its own portal.
     let demo = TestApp::spawn_with(tests::Options {
@@ -531,6 +539,7 @@ async fn main() -> anyhow::Result<()> {
         startup: startup.clone(),
         lambda: lambda.clone(),
         frontend: frontend.clone(),
+        disk: disk.clone(),
     };
 
     let f = |value: &Value| {
@@ -614,6 +623,15 @@ async fn main() -> anyhow::Result<()> {
         println!("  {label:<37} sign-in form typeable {} ms (target < 3000 weak); volunteer home with events {} ms",
             f(&times["sign_in_form_ms"]), f(&times["volunteer_home_ms"]));
     }
+
+    println!(
+        "  engine on a data file ({})   {} writes/s, {} consistent reads/s, backup {} ms ({} items)",
+        disk["build"].as_str().unwrap_or_default(),
+        f(&disk["writes_per_s"]),
+        f(&disk["consistent_reads_per_s"]),
+        f(&disk["backup_ms"]),
+        disk["items"]
+    );
 
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out)?;

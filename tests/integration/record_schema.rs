@@ -31,35 +31,57 @@ async fn put_raw(app: &TestApp, stored: &Value) {
     let store = &app.server.state.store;
     let item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
         serde_dynamo::to_item(stored).expect("the fixture converts to an item");
-    store
-        .client()
-        .put_item()
-        .table_name(store.table())
-        .set_item(Some(item))
-        .send()
-        .await
-        .expect("the raw item is stored");
+    // Straight to the table, past the portal's retries: under the fault-injecting pass, retried
+    // here as DynamoDB's clients do.
+    for attempt in 0.. {
+        let sent = store
+            .client()
+            .put_item()
+            .table_name(store.table())
+            .set_item(Some(item.clone()))
+            .send()
+            .await;
+        match sent {
+            Ok(_) => return,
+            Err(error) if attempt < 20 => {
+                let _ = error;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(error) => panic!("the raw item is stored: {error:?}"),
+        }
+    }
 }
 
 async fn stored_item(app: &TestApp, id: &str) -> Value {
     let store = &app.server.state.store;
-    let out = store
-        .client()
-        .get_item()
-        .table_name(store.table())
-        .key(
-            "PK",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("CHILD#{id}")),
-        )
-        .key(
-            "SK",
-            aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
-        )
-        .consistent_read(true)
-        .send()
-        .await
-        .expect("read");
-    serde_dynamo::from_item(out.item().cloned().expect("stored")).expect("json")
+    for attempt in 0.. {
+        let read = store
+            .client()
+            .get_item()
+            .table_name(store.table())
+            .key(
+                "PK",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("CHILD#{id}")),
+            )
+            .key(
+                "SK",
+                aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+            )
+            .consistent_read(true)
+            .send()
+            .await;
+        match read {
+            Ok(out) => {
+                return serde_dynamo::from_item(out.item().cloned().expect("stored")).expect("json")
+            }
+            Err(error) if attempt < 20 => {
+                let _ = error;
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(error) => panic!("read: {error:?}"),
+        }
+    }
+    unreachable!("the loop returns or panics")
 }
 
 #[tokio::test]
