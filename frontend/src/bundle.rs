@@ -27,15 +27,23 @@ pub fn settle(role: Role) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    if let Ok(Some(storage)) = window.local_storage() {
-        let wanted = if needs_full(role) {
-            "full"
-        } else {
-            "by-address"
-        };
-        let _ = storage.set_item(BUNDLE_KEY, wanted);
-    }
-    if needs_full(role) && !cfg!(feature = "full") {
+    let wanted = if needs_full(role) {
+        "full"
+    } else {
+        "by-address"
+    };
+    let kept = window
+        .local_storage()
+        .ok()
+        .flatten()
+        .is_some_and(|storage| {
+            let _ = storage.set_item(BUNDLE_KEY, wanted);
+            storage.get_item(BUNDLE_KEY).ok().flatten().as_deref() == Some(wanted)
+        });
+    // Only when boot.js will read the choice back: a browser that keeps nothing would otherwise
+    // reload into the same small bundle for ever (the screens it lacks still load the full one,
+    // one address at a time).
+    if needs_full(role) && !cfg!(feature = "full") && kept {
         // Signing in: on to the home page, as the sign-in page would; anywhere else: the same
         // address, now with every screen.
         let location = window.location();

@@ -32,11 +32,23 @@ function remembered(storage, key) {
   }
 }
 
+// A request for a bundle counts once, for the address it was made for: kept, it could send a
+// later person (or a reload) to a bundle that no longer suits them.
+function takeRequest() {
+  const asked = remembered("sessionStorage", "shouwang.bundle-for");
+  try {
+    window.sessionStorage.removeItem("shouwang.bundle-for");
+  } catch (_) {
+    // nothing kept, nothing to remove
+  }
+  return (asked || "").split(" ");
+}
+
 function chooseBundle() {
   const path = location.pathname;
-  const asked = (remembered("sessionStorage", "shouwang.bundle-for") || "").split(" ");
-  if (asked.length === 2 && asked[1] === path && BUNDLES[asked[0]]) return asked[0];
+  const asked = takeRequest();
   if (remembered("localStorage", "shouwang.bundle") === "full") return "full";
+  if (asked.length === 2 && asked[1] === path && BUNDLES[asked[0]]) return asked[0];
   if (LIGHT_PATHS.test(path)) return "light";
   if (VOLUNTEER_PATHS.test(path)) return "volunteer";
   return "full";

@@ -110,7 +110,7 @@ self.addEventListener("message", (event) => {
         wanted.map(async (path) => {
           if (!(await cache.match(path))) {
             const response = await fetch(path, { credentials: "same-origin" }).catch(() => undefined);
-            if (isCacheable(response)) {
+            if (isCacheableCode(response)) {
               await cache.put(path, response);
             }
           }
@@ -128,7 +128,7 @@ async function hashedFile(request, path) {
     return cached;
   }
   const response = await fetch(request);
-  if (isCacheable(response)) {
+  if (isCacheableCode(response)) {
     await cache.put(path, response.clone());
   }
   return response;
@@ -136,6 +136,12 @@ async function hashedFile(request, path) {
 
 function isCacheable(response) {
   return Boolean(response) && response.ok && response.type === "basic" && !response.redirected;
+}
+
+// A hashed file is code or style, never a page: a missing one is answered with the app's
+// index.html, which must not be kept under the file's name.
+function isCacheableCode(response) {
+  return isCacheable(response) && !isHtml(response);
 }
 
 function isHtml(response) {

@@ -32,6 +32,8 @@ use std::collections::HashMap;
 pub struct Store {
     client: Client,
     table: Arc<str>,
+    /// Registry totals counted in the last few seconds (`children::count_cache`).
+    child_counts: Arc<children::CountCache>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,6 +154,7 @@ impl Store {
         Self {
             client,
             table: Arc::from(table),
+            child_counts: Arc::default(),
         }
     }
 

@@ -95,6 +95,7 @@ impl Store {
         children: &[String],
         claims: &[(String, Vec<String>)],
     ) -> Result<Vec<TransactWriteItem>, StoreError> {
+        self.child_counts.child_written();
         let mut writes = Vec::with_capacity(children.len() + claims.len());
         for id in children {
             let delete = Delete::builder()

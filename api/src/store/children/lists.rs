@@ -156,9 +156,16 @@ impl Store {
         filter: &ChildFilter,
     ) -> Result<u64, StoreError> {
         if filter.id_sets.is_empty() {
-            return self
+            let key = format!("{source:?}|{filter:?}");
+            if let Some(total) = self.child_counts.get(&key) {
+                return Ok(total);
+            }
+            let generation = self.child_counts.generation();
+            let total = self
                 .count_every_page(self.children_query(source, filter))
-                .await;
+                .await?;
+            self.child_counts.put(key, generation, total);
+            return Ok(total);
         }
         let query = self
             .children_query(source, filter)

@@ -17,6 +17,7 @@
 //! has left monitoring.
 
 mod claims;
+mod count_cache;
 mod import;
 mod lists;
 
@@ -38,6 +39,7 @@ use super::retry::SendRetrying as _;
 use super::{Store, StoreError};
 
 pub use claims::{claim_keys, ChildSave, ClaimSnapshot, DuplicateBasis, SaveOutcome};
+pub use count_cache::CountCache;
 pub use import::{ImportJob, ImportPart, IMPORT_PART_SIZE};
 pub use lists::{
     ChildFilter, ChildPage, ChildSource, IdSet, MembershipSets, Memberships, Recorded,
@@ -242,6 +244,7 @@ impl Store {
         child: &ChildItem,
         expected_version: Option<u64>,
     ) -> Result<TransactWriteItem, StoreError> {
+        self.child_counts.child_written();
         let put = Put::builder()
             .table_name(self.table())
             .set_item(Some(child_item(child)?));
@@ -276,6 +279,7 @@ impl Store {
         child: &ChildItem,
         expected_version: u64,
     ) -> Result<Put, StoreError> {
+        self.child_counts.child_written();
         built(
             Put::builder()
                 .table_name(self.table())
