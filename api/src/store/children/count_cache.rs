@@ -17,6 +17,9 @@ const MAX_ENTRIES: usize = 1024;
 pub struct CountCache {
     generation: AtomicU64,
     entries: Mutex<HashMap<String, (u64, Instant, u64)>>,
+    /// One count at a time: a burst of pages asking the same total waits for the first to
+    /// count it rather than each reading the whole list.
+    counting: tokio::sync::Mutex<()>,
 }
 
 impl CountCache {
@@ -29,6 +32,11 @@ impl CountCache {
     /// the result stale at once.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Held while counting (see `counting`); check `get` again once it is yours.
+    pub async fn counting(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.counting.lock().await
     }
 
     pub fn get(&self, key: &str) -> Option<u64> {

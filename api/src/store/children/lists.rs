@@ -160,6 +160,10 @@ impl Store {
             if let Some(total) = self.child_counts.get(&key) {
                 return Ok(total);
             }
+            let _counting = self.child_counts.counting().await;
+            if let Some(total) = self.child_counts.get(&key) {
+                return Ok(total);
+            }
             let generation = self.child_counts.generation();
             let total = self
                 .count_every_page(self.children_query(source, filter))
