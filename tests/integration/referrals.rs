@@ -9,37 +9,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use api::clock::Clock;
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tests::{body, child_json, Client, TestApp, TokenClient, OTHER_VILLAGE, PASSWORD, VILLAGE};
+use tests::{
+    body, child_json, fixed, move_to, Client, TestApp, TokenClient, OTHER_VILLAGE, PASSWORD,
+    VILLAGE,
+};
 
 const SCHOOL: &str = "龙湾区第一小学";
 const POLICE: &str = "区公安分局";
 const EDUCATION: &str = "区教育局";
 const CIVIL: &str = "区民政局";
-
-fn at(instant: &str) -> DateTime<Utc> {
-    instant.parse().expect("an RFC 3339 instant")
-}
-
-fn fixed(instant: &str) -> (Clock, tests::Options) {
-    let clock = Clock::fixed(at(instant));
-    let options = tests::Options {
-        clock: clock.clone(),
-        ..Default::default()
-    };
-    (clock, options)
-}
-
-/// Moves a fixed clock to `instant` (forward only).
-fn move_to(clock: &Clock, instant: &str) {
-    let by = at(instant) - clock.now();
-    assert!(by >= Duration::zero(), "the clock only moves forward");
-    clock.advance(by);
-}
 
 async fn put(client: &Client, path: &str, value: &Value) -> reqwest::Response {
     client
@@ -58,40 +40,9 @@ async fn signed_in(app: &TestApp, username: &str) -> Client {
     client
 }
 
-/// Creates a user with this role and scope, activates them and signs them in.
-async fn account(
-    app: &TestApp,
-    admin: &Client,
-    username: &str,
-    name: &str,
-    role: &str,
-    scope: Value,
-) -> Client {
-    let created = admin
-        .post(
-            "/api/users",
-            &json!({"username": username, "display_name": name, "role": role, "scope": scope}),
-        )
-        .await;
-    let status = created.status();
-    let created = body(created).await;
-    assert_eq!(status, StatusCode::CREATED, "create {username}: {created}");
-    let client = app.client();
-    let activated = client
-        .post(
-            "/api/auth/activate",
-            &json!({"invite_code": created["invite_code"], "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(activated.status(), StatusCode::OK, "activate {username}");
-    client.login_ok(username, PASSWORD).await;
-    client
-}
-
 /// An officer of a member unit.
 async fn officer(app: &TestApp, admin: &Client, username: &str, unit: &str) -> Client {
-    account(
-        app,
+    app.account(
         admin,
         username,
         "郑警官",
@@ -102,8 +53,7 @@ async fn officer(app: &TestApp, admin: &Client, username: &str, unit: &str) -> C
 }
 
 async fn director_of(app: &TestApp, admin: &Client, username: &str, village: &str) -> Client {
-    account(
-        app,
+    app.account(
         admin,
         username,
         "另村主任",
@@ -114,8 +64,7 @@ async fn director_of(app: &TestApp, admin: &Client, username: &str, village: &st
 }
 
 async fn teacher_of(app: &TestApp, admin: &Client, username: &str, school: &str) -> Client {
-    account(
-        app,
+    app.account(
         admin,
         username,
         "林老师",

@@ -12,29 +12,12 @@ use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use shared::calendar::{Quarter, WorkCalendar};
-use tests::{body, child_json, Client, TestApp, TokenClient, OTHER_VILLAGE, PASSWORD, VILLAGE};
+use tests::{
+    at, body, child_json, fixed, move_to, Client, TestApp, TokenClient, OTHER_VILLAGE, PASSWORD,
+    VILLAGE,
+};
 
 const SCHOOL: &str = "龙湾区第一小学";
-
-fn at(instant: &str) -> DateTime<Utc> {
-    instant.parse().expect("an RFC 3339 instant")
-}
-
-fn fixed(instant: &str) -> (Clock, tests::Options) {
-    let clock = Clock::fixed(at(instant));
-    let options = tests::Options {
-        clock: clock.clone(),
-        ..Default::default()
-    };
-    (clock, options)
-}
-
-/// Moves a fixed clock to `instant` (forward only).
-fn move_to(clock: &Clock, instant: &str) {
-    let by = at(instant) - clock.now();
-    assert!(by >= Duration::zero(), "the clock only moves forward");
-    clock.advance(by);
-}
 
 async fn register(admin: &Client, name: &str, village: &str, level: &str) -> String {
     let mut child = child_json(name, village, "2015-05-05");
@@ -105,25 +88,9 @@ async fn signed_in(app: &TestApp, username: &str) -> Client {
 
 /// A director of `village` only (`app.user` makes directors of `VILLAGE`).
 async fn director_of(app: &TestApp, admin: &Client, username: &str, village: &str) -> Client {
-    let created = admin
-        .post(
-            "/api/users",
-            &json!({"username": username, "display_name": "另村主任", "role": "director",
-                    "scope": {"kind": "villages", "codes": [village]}}),
-        )
-        .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let created = body(created).await;
-    let client = app.client();
-    let activated = client
-        .post(
-            "/api/auth/activate",
-            &json!({"invite_code": created["invite_code"], "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(activated.status(), StatusCode::OK);
-    client.login_ok(username, PASSWORD).await;
-    client
+    let scope = json!({"kind": "villages", "codes": [village]});
+    app.account(admin, username, "另村主任", "director", scope)
+        .await
 }
 
 async fn teacher_of(app: &TestApp, admin: &Client, username: &str, school: &str) -> Client {

@@ -102,6 +102,36 @@ impl TestApp {
 
     /// Creates a user of `role` with a fitting scope, activates them and returns a signed-in
     /// client for them.
+    /// Creates a user with this display name, role and scope, activates them and signs them in.
+    pub async fn account(
+        &self,
+        admin: &Client,
+        username: &str,
+        name: &str,
+        role: &str,
+        scope: Value,
+    ) -> Client {
+        let created = admin
+            .post(
+                "/api/users",
+                &json!({"username": username, "display_name": name, "role": role, "scope": scope}),
+            )
+            .await;
+        let status = created.status();
+        let created = body(created).await;
+        assert_eq!(status, StatusCode::CREATED, "create {username}: {created}");
+        let client = self.client();
+        let activated = client
+            .post(
+                "/api/auth/activate",
+                &json!({"invite_code": created["invite_code"], "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(activated.status(), StatusCode::OK, "activate {username}");
+        client.login_ok(username, PASSWORD).await;
+        client
+    }
+
     pub async fn user(&self, admin: &Client, username: &str, role: &str) -> Client {
         let invite = admin.create_user(username, role).await;
         let client = self.client();
@@ -382,4 +412,29 @@ pub async fn event_at(
     let record = body(response).await;
     assert_eq!(status, StatusCode::CREATED, "{record}");
     record["id"].as_str().unwrap().to_string()
+}
+
+/// An instant written as RFC 3339, for fixed clocks.
+pub fn at(instant: &str) -> chrono::DateTime<chrono::Utc> {
+    instant.parse().expect("an RFC 3339 instant")
+}
+
+/// A clock fixed at `instant`, and server options that use it.
+pub fn fixed(instant: &str) -> (Clock, Options) {
+    let clock = Clock::fixed(at(instant));
+    let options = Options {
+        clock: clock.clone(),
+        ..Default::default()
+    };
+    (clock, options)
+}
+
+/// Moves a fixed clock to `instant` (forward only).
+pub fn move_to(clock: &Clock, instant: &str) {
+    let by = at(instant) - clock.now();
+    assert!(
+        by >= chrono::Duration::zero(),
+        "the clock only moves forward"
+    );
+    clock.advance(by);
 }
